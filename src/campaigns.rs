@@ -1,0 +1,345 @@
+//! Campaign management shared by the CLI and the HTTP API: validation against
+//! the catalogue and the lists, lifecycle commands, previews.
+
+use chrono::{DateTime, Utc};
+use unic_langid::LanguageIdentifier;
+
+use crate::app::{App, AppError};
+use crate::catalogue::CatalogueError;
+use crate::domain::{CampaignStatus, ListName};
+use crate::mail::{ComposeError, DeliveryKey};
+use crate::render::{Personalisation, RenderedEmail};
+use crate::store::{Campaign, NewCampaign, now_millis};
+use crate::unsubscribe::UnsubscribeToken;
+
+/// A manager's request for a new campaign.
+#[derive(Debug, Clone)]
+pub struct CampaignRequest {
+    /// The catalogue message to send.
+    pub message_id: String,
+    /// Target lists; the audience is their union.
+    pub lists: Vec<ListName>,
+    /// A label (defaults to the message id).
+    pub name: Option<String>,
+    /// Schedule for this time; without it the campaign is a draft.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A lifecycle command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignAction {
+    /// Draft → scheduled (at a time, default now).
+    Schedule,
+    /// Running → paused.
+    Pause,
+    /// Paused → running.
+    Resume,
+    /// Anything unfinished → cancelled.
+    Cancel,
+}
+
+/// People who will get a message in another language than their own.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fallback {
+    /// Their best locale, which lacks the message.
+    pub wanted: String,
+    /// The locale they will receive.
+    pub used: String,
+    /// How many people.
+    pub people: i64,
+}
+
+/// The sample person previews are addressed to.
+pub const SAMPLE_NAME: &str = "María Quispe";
+
+/// The sample person's address (a reserved domain, RFC 2606).
+pub const SAMPLE_ADDRESS: &str = "maria.quispe@example.org";
+
+/// A strict create or schedule refused because some people would get a fallback language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refused (--strict): {}", describe_fallbacks(.message_id, .fallbacks))]
+pub struct FallbackRefused {
+    /// The campaign a refused schedule left a draft; `None` for a refused
+    /// create, which stores nothing.
+    pub campaign_id: Option<i64>,
+    /// Its catalogue message.
+    pub message_id: String,
+    /// Who would receive which language instead of their own.
+    pub fallbacks: Vec<Fallback>,
+}
+
+fn describe_fallbacks(message_id: &str, fallbacks: &[Fallback]) -> String {
+    fallbacks
+        .iter()
+        .map(|f| {
+            format!(
+                "{} subscriber(s) would receive `{message_id}` in `{}` instead of `{}`",
+                f.people, f.used, f.wanted
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Why a checked create or schedule did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    /// The operation itself failed.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// Strict mode refused it.
+    #[error(transparent)]
+    Refused(#[from] FallbackRefused),
+}
+
+/// Why an all-locales preview could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    /// Unknown message, or it does not render.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// The rendered words do not make a MIME message.
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+}
+
+/// One locale's preview, as a reviewer opens it.
+#[derive(Debug, Clone)]
+pub struct LocalePreview {
+    /// The catalogue locale asked for; `email.locale` says which one was used.
+    pub locale: LanguageIdentifier,
+    /// The rendered parts.
+    pub email: RenderedEmail,
+    /// The complete message, as the worker would hand it to the transport.
+    pub eml: Vec<u8>,
+}
+
+impl App {
+    /// Creates a campaign after checking its message and lists exist.
+    pub async fn create_campaign(&self, request: &CampaignRequest) -> Result<Campaign, AppError> {
+        self.check_message(&request.message_id)?;
+        if request.lists.is_empty() {
+            return Err(AppError::Invalid(
+                "a campaign needs at least one target list (--list NAME)".into(),
+            ));
+        }
+        let mut list_ids = Vec::with_capacity(request.lists.len());
+        for list in &request.lists {
+            list_ids.push(self.store.list_id(list).await?);
+        }
+        let new = NewCampaign {
+            name: request
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| request.message_id.clone()),
+            message_id: request.message_id.clone(),
+            list_ids,
+            scheduled_at: request.at.map(|at| at.timestamp_millis()),
+        };
+        let id = self.store.create_campaign(&new, now_millis()).await?;
+        Ok(self.store.campaign(id).await?)
+    }
+
+    /// Applies a lifecycle command.
+    pub async fn change_campaign(
+        &self,
+        id: i64,
+        action: CampaignAction,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Campaign, AppError> {
+        let to = match action {
+            CampaignAction::Schedule => CampaignStatus::Scheduled,
+            CampaignAction::Pause => CampaignStatus::Paused,
+            CampaignAction::Resume => CampaignStatus::Running,
+            CampaignAction::Cancel => CampaignStatus::Cancelled,
+        };
+        if action == CampaignAction::Schedule {
+            let campaign = self.store.campaign(id).await?;
+            self.check_message(&campaign.message_id)?;
+        }
+        Ok(self
+            .store
+            .transition_campaign(id, to, at.map(|t| t.timestamp_millis()), now_millis())
+            .await?)
+    }
+
+    /// Creates a campaign and says who will get a fallback language; with
+    /// `strict`, refuses if anyone would.
+    ///
+    /// Strictly, the campaign is inserted as a draft, checked, and only then
+    /// scheduled, so no worker can start a campaign that is about to be refused;
+    /// a refused one is cancelled at once and never sends anything.
+    pub async fn create_campaign_checked(
+        &self,
+        request: &CampaignRequest,
+        strict: bool,
+    ) -> Result<(Campaign, Vec<Fallback>), ScheduleError> {
+        if strict {
+            // Check before storing anything: a refused create leaves no trace.
+            let mut list_ids = Vec::with_capacity(request.lists.len());
+            for list in &request.lists {
+                list_ids.push(self.store.list_id(list).await.map_err(AppError::from)?);
+            }
+            let languages = self
+                .store
+                .lists_audience_languages(&list_ids)
+                .await
+                .map_err(AppError::from)?;
+            let fallbacks = self.fallbacks_for(&request.message_id, languages);
+            if !fallbacks.is_empty() {
+                return Err(FallbackRefused {
+                    campaign_id: None,
+                    message_id: request.message_id.clone(),
+                    fallbacks,
+                }
+                .into());
+            }
+        }
+        let campaign = self.create_campaign(request).await?;
+        let fallbacks = self.fallbacks(campaign.id).await?;
+        Ok((campaign, fallbacks))
+    }
+
+    /// Schedules a draft and says who will get a fallback language; with
+    /// `strict`, refuses (the campaign stays as it was) if anyone would.
+    pub async fn schedule_campaign_checked(
+        &self,
+        id: i64,
+        at: Option<DateTime<Utc>>,
+        strict: bool,
+    ) -> Result<(Campaign, Vec<Fallback>), ScheduleError> {
+        let campaign = self.store.campaign(id).await.map_err(AppError::from)?;
+        let fallbacks = self.fallbacks_of(&campaign).await?;
+        if strict && !fallbacks.is_empty() {
+            return Err(FallbackRefused {
+                campaign_id: Some(id),
+                message_id: campaign.message_id,
+                fallbacks,
+            }
+            .into());
+        }
+        let campaign = self
+            .change_campaign(id, CampaignAction::Schedule, at)
+            .await?;
+        Ok((campaign, fallbacks))
+    }
+
+    /// Who in the campaign's audience will get a fallback language, grouped.
+    pub async fn fallbacks(&self, id: i64) -> Result<Vec<Fallback>, AppError> {
+        let campaign = self.store.campaign(id).await?;
+        self.fallbacks_of(&campaign).await
+    }
+
+    async fn fallbacks_of(&self, campaign: &Campaign) -> Result<Vec<Fallback>, AppError> {
+        let languages = self.store.audience_languages(campaign.id).await?;
+        Ok(self.fallbacks_for(&campaign.message_id, languages))
+    }
+
+    /// Groups people by (their best locale, the locale that has `message_id`)
+    /// where the two differ.
+    fn fallbacks_for(&self, message_id: &str, languages: Vec<(String, i64)>) -> Vec<Fallback> {
+        let catalogue = self.catalogue();
+        let mut groups: std::collections::BTreeMap<(String, String), i64> = Default::default();
+        for (language, people) in languages {
+            let chain = catalogue.chain(&language);
+            let used = chain.iter().find(|l| catalogue.has_message(l, message_id));
+            if let (Some(wanted), Some(used)) = (chain.first(), used)
+                && wanted != used
+            {
+                *groups
+                    .entry((wanted.to_string(), used.to_string()))
+                    .or_default() += people;
+            }
+        }
+        groups
+            .into_iter()
+            .map(|((wanted, used), people)| Fallback {
+                wanted,
+                used,
+                people,
+            })
+            .collect()
+    }
+
+    /// Renders a message as a sample person would get it (with a sample unsubscribe link).
+    pub fn preview(
+        &self,
+        message_id: &str,
+        language: &str,
+        name: &str,
+    ) -> Result<RenderedEmail, AppError> {
+        self.check_message(message_id)?;
+        let token = self.signer.sign(UnsubscribeToken {
+            subscriber_id: 0,
+            campaign_id: 0,
+        });
+        let url = self.identity.unsubscribe_url(&token);
+        Ok(self.renderer.render(
+            message_id,
+            Personalisation {
+                language,
+                name,
+                unsubscribe_url: &url,
+            },
+        )?)
+    }
+
+    /// Renders `message_id` in every catalogue locale for a sample person, each
+    /// as the complete message [`crate::mail::Identity::compose`] builds for a send.
+    pub fn preview_all_locales(
+        &self,
+        message_id: &str,
+        name: &str,
+    ) -> Result<Vec<LocalePreview>, PreviewError> {
+        self.check_message(message_id)?;
+        let token = self.signer.sign(UnsubscribeToken {
+            subscriber_id: 0,
+            campaign_id: 0,
+        });
+        let url = self.identity.unsubscribe_url(&token);
+        let key = DeliveryKey {
+            campaign_id: 0,
+            subscriber_id: 0,
+        };
+        let mut previews = Vec::new();
+        for locale in self.catalogue().locale_ids() {
+            let language = locale.to_string();
+            let email = self
+                .renderer
+                .render(
+                    message_id,
+                    Personalisation {
+                        language: &language,
+                        name,
+                        unsubscribe_url: &url,
+                    },
+                )
+                .map_err(AppError::from)?;
+            let eml = self
+                .identity
+                .compose(&email, key, SAMPLE_ADDRESS, name, &token)?
+                .formatted();
+            previews.push(LocalePreview { locale, email, eml });
+        }
+        Ok(previews)
+    }
+
+    /// The locale chain a language tag negotiates to.
+    pub fn chain(&self, language: &str) -> Vec<LanguageIdentifier> {
+        self.catalogue().chain(language)
+    }
+
+    fn check_message(&self, id: &str) -> Result<(), AppError> {
+        let known = self.catalogue().campaign_messages();
+        if known.iter().any(|m| m == id) {
+            Ok(())
+        } else {
+            Err(CatalogueError::UnknownMessage {
+                id: id.to_owned(),
+                known,
+            }
+            .into())
+        }
+    }
+}

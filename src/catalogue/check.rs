@@ -1,0 +1,340 @@
+//! `willay locales check`: parses every `.ftl` file and compares each
+//! translation with the reference locale, returning typed diagnostics that the
+//! CLI (and later the HTTP API) only has to print.
+//!
+//! Where a diagnostic points: a problem inside a file points at that place. A
+//! message *missing* from a translation points at its definition in the
+//! reference (`es`), because that is the text the translator copies; the
+//! diagnostic's text names the translation file to add it to.
+//!
+//! It works on the folder alone (no database) and reports everything it finds
+//! instead of stopping at the first problem, unlike [`super::Catalogue::load`].
+
+mod compare;
+mod inventory;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use unic_langid::LanguageIdentifier;
+
+use self::compare::{check_campaign_messages, check_references, compare};
+use self::inventory::{Locale, Location};
+use super::{CatalogueError, REFERENCE_LOCALE, file_name};
+
+/// How serious a diagnostic is: errors fail the check, warnings only with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Mail would fail or show the wrong words.
+    Error,
+    /// Incomplete, but people still get a message (in the fallback language).
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A stable, machine-readable kind of diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// The file does not parse.
+    Syntax,
+    /// A message or term defined twice in one locale.
+    Duplicate,
+    /// A folder whose name is not a language tag.
+    LocaleFolder,
+    /// There is no reference (`es`) folder.
+    NoReference,
+    /// A reference message that a translation lacks (the reference text is sent instead).
+    MissingMessage,
+    /// A message that has attributes but no text where the reference has text.
+    MissingValue,
+    /// An attribute (`.subject`, `.preheader`, …) the reference has and the translation lacks.
+    MissingAttribute,
+    /// An attribute the reference does not have.
+    ExtraAttribute,
+    /// A `$variable` used in one locale and not in the other.
+    VariableMismatch,
+    /// A `-term` used but not defined in that locale.
+    UndefinedTerm,
+    /// A message reference to a message not defined in that locale.
+    UndefinedMessage,
+    /// A message that only a translation has.
+    ExtraMessage,
+}
+
+impl Code {
+    /// The code as printed and in JSON, e.g. `missing-message`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::Duplicate => "duplicate",
+            Code::LocaleFolder => "locale-folder",
+            Code::NoReference => "no-reference",
+            Code::MissingMessage => "missing-message",
+            Code::MissingValue => "missing-value",
+            Code::MissingAttribute => "missing-attribute",
+            Code::ExtraAttribute => "extra-attribute",
+            Code::VariableMismatch => "variable-mismatch",
+            Code::UndefinedTerm => "undefined-term",
+            Code::UndefinedMessage => "undefined-message",
+            Code::ExtraMessage => "extra-message",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding, at a file and (when it concerns a place in a file) line and column.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning (after `--strict` promotion).
+    pub severity: Severity,
+    /// The locale the finding is about (for a missing message: the translation).
+    pub locale: String,
+    /// The file it points at (for a missing message: the reference file).
+    pub file: PathBuf,
+    /// 1-based line; `None` for a finding about a whole folder.
+    pub line: Option<usize>,
+    /// 1-based column, in characters; `None` with `line`.
+    pub column: Option<usize>,
+    /// The stable machine code.
+    pub code: Code,
+    /// What is wrong and what to do, for a translator.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": {}: {} [{}]", self.severity, self.message, self.code)
+    }
+}
+
+/// Completeness and review status of one locale.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LocaleSummary {
+    /// The locale tag (its folder name).
+    pub locale: String,
+    /// How many `.ftl` files it has.
+    pub files: usize,
+    /// Reference messages this locale has.
+    pub translated: usize,
+    /// Messages the reference has.
+    pub reference_messages: usize,
+    /// Reference messages this locale lacks (sent in the reference language).
+    pub missing: Vec<String>,
+    /// The `### review: …` status of its files (`reference`, `done`, `pending`…),
+    /// distinct values in file order; `unmarked` when no file says.
+    pub review: Vec<String>,
+    /// Messages and terms marked `# review: pending`.
+    pub pending_entries: usize,
+}
+
+/// Everything `willay locales check` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    /// The catalogue folder.
+    pub root: PathBuf,
+    /// Whether warnings were promoted to errors.
+    pub strict: bool,
+    /// Each locale, in folder order.
+    pub locales: Vec<LocaleSummary>,
+    /// `.ftl` files read.
+    pub files: usize,
+    /// Every finding, ordered by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    /// Findings that fail the check.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// Findings that do not fail the check.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Whether the check fails.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
+    /// The one-line summary printed after the diagnostics.
+    pub fn summary(&self) -> String {
+        let names: Vec<&str> = self.locales.iter().map(|l| l.locale.as_str()).collect();
+        let names = if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        };
+        format!(
+            "checked {} locale(s){names}, {} file(s): {} error(s), {} warning(s){}",
+            self.locales.len(),
+            self.files,
+            self.errors().count(),
+            self.warnings().count(),
+            if self.strict {
+                " (--strict: warnings count as errors)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// Checks the catalogue under `root`; with `strict`, every warning becomes an error.
+///
+/// Fails only when a folder or file cannot be read: problems in the files are
+/// diagnostics, all of them reported in one run.
+pub fn check(root: &Path, strict: bool) -> Result<CheckReport, CatalogueError> {
+    let mut out = Vec::new();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
+        .map_err(|source| CatalogueError::Io {
+            path: root.to_owned(),
+            source,
+        })?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
+        .collect();
+    folders.sort();
+
+    let mut locales = Vec::new();
+    for folder in folders {
+        let name = file_name(&folder);
+        match name.parse::<LanguageIdentifier>() {
+            Ok(id) => locales.push(Locale::read(id.to_string(), &folder, &mut out)?),
+            Err(_) => out.push(Diagnostic::whole(
+                Severity::Error,
+                Code::LocaleFolder,
+                &name,
+                &folder,
+                format!(
+                    "the folder name `{name}` is not a language tag (e.g. `es`, `qu`, `ay`); \
+                     its files are not loaded"
+                ),
+            )),
+        }
+    }
+
+    for locale in &locales {
+        check_references(locale, &locales, &mut out);
+    }
+    match locales.iter().find(|l| l.name == REFERENCE_LOCALE) {
+        None => out.push(Diagnostic::whole(
+            Severity::Error,
+            Code::NoReference,
+            REFERENCE_LOCALE,
+            root,
+            format!(
+                "there is no `{REFERENCE_LOCALE}` folder: it is the reference every locale \
+                 falls back to and is compared with"
+            ),
+        )),
+        Some(reference) => {
+            check_campaign_messages(reference, &mut out);
+            for translation in locales.iter().filter(|l| l.name != REFERENCE_LOCALE) {
+                compare(reference, translation, &mut out);
+            }
+        }
+    }
+
+    if strict {
+        for diagnostic in &mut out {
+            diagnostic.severity = Severity::Error;
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.locale, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.locale, &b.message))
+    });
+    let reference = locales.iter().find(|l| l.name == REFERENCE_LOCALE);
+    Ok(CheckReport {
+        root: root.to_owned(),
+        strict,
+        files: locales.iter().map(|l| l.files).sum(),
+        locales: locales.iter().map(|l| summarise(l, reference)).collect(),
+        diagnostics: out,
+    })
+}
+
+impl Diagnostic {
+    fn at(severity: Severity, code: Code, locale: &str, at: &Location, message: String) -> Self {
+        Self {
+            severity,
+            locale: locale.to_owned(),
+            file: at.file.clone(),
+            line: Some(at.line),
+            column: Some(at.column),
+            code,
+            message,
+        }
+    }
+
+    fn whole(severity: Severity, code: Code, locale: &str, path: &Path, message: String) -> Self {
+        Self {
+            severity,
+            locale: locale.to_owned(),
+            file: path.to_owned(),
+            line: None,
+            column: None,
+            code,
+            message,
+        }
+    }
+}
+
+fn summarise(locale: &Locale, reference: Option<&Locale>) -> LocaleSummary {
+    let wanted: Vec<&String> = reference
+        .map(|r| r.messages.keys().collect())
+        .unwrap_or_default();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|id| !locale.messages.contains_key(id.as_str()))
+        .map(|id| (*id).clone())
+        .collect();
+    let mut review: Vec<String> = Vec::new();
+    for status in &locale.review {
+        if !review.contains(status) {
+            review.push(status.clone());
+        }
+    }
+    if review.is_empty() {
+        review.push("unmarked".into());
+    }
+    LocaleSummary {
+        locale: locale.name.clone(),
+        files: locale.files,
+        translated: wanted.len() - missing.len(),
+        reference_messages: wanted.len(),
+        missing,
+        review,
+        pending_entries: locale
+            .messages
+            .values()
+            .chain(locale.terms.values())
+            .filter(|e| e.review_pending)
+            .count(),
+    }
+}

@@ -1,0 +1,229 @@
+//! The rules: references resolve, campaign messages are complete, and each
+//! translation matches the reference message by message.
+
+use std::collections::BTreeSet;
+
+use super::inventory::{Entry, Locale, Pattern, ReferenceKind};
+use super::{Code, Diagnostic, Severity};
+use crate::catalogue::{REFERENCE_LOCALE, file_name};
+
+/// Every `-term` and message reference must resolve within its own locale:
+/// Fluent formats a message with its locale's bundle only.
+pub(super) fn check_references(locale: &Locale, all: &[Locale], out: &mut Vec<Diagnostic>) {
+    let reference = all.iter().find(|l| l.name == REFERENCE_LOCALE);
+    for used in &locale.references {
+        let (defined, code, kind) = match used.kind {
+            ReferenceKind::Term => (&locale.terms, Code::UndefinedTerm, "term"),
+            ReferenceKind::Message => (&locale.messages, Code::UndefinedMessage, "message"),
+        };
+        if defined.contains_key(&used.id) || locale.broken.contains(&used.id) {
+            continue;
+        }
+        let hint = reference
+            .filter(|r| r.name != locale.name)
+            .and_then(|r| match used.kind {
+                ReferenceKind::Term => r.terms.get(&used.id),
+                ReferenceKind::Message => r.messages.get(&used.id),
+            })
+            .map(|r| format!("; the reference defines it at {}", r.at))
+            .unwrap_or_default();
+        out.push(Diagnostic::at(
+            Severity::Error,
+            code,
+            &locale.name,
+            &used.at,
+            format!(
+                "{kind} `{}` is used but not defined in `{}`{hint}",
+                used.id, locale.name
+            ),
+        ));
+    }
+}
+
+/// A campaign message is one with `.subject`; sending needs its text and `.preheader` too.
+pub(super) fn check_campaign_messages(reference: &Locale, out: &mut Vec<Diagnostic>) {
+    for (id, message) in &reference.messages {
+        if !message.attributes.contains_key("subject") {
+            continue;
+        }
+        if !message.attributes.contains_key("preheader") {
+            out.push(Diagnostic::at(
+                Severity::Error,
+                Code::MissingAttribute,
+                &reference.name,
+                &message.at,
+                format!(
+                    "campaign message `{id}` has `.subject` but no `.preheader`; \
+                     a campaign message needs both, so it cannot be sent"
+                ),
+            ));
+        }
+        if message.value.is_none() {
+            out.push(Diagnostic::at(
+                Severity::Error,
+                Code::MissingValue,
+                &reference.name,
+                &message.at,
+                format!("campaign message `{id}` has no text (the email body), only attributes"),
+            ));
+        }
+    }
+}
+
+pub(super) fn compare(reference: &Locale, translation: &Locale, out: &mut Vec<Diagnostic>) {
+    let t = &translation.name;
+    for (id, wanted) in &reference.messages {
+        // A message hidden in a syntax error was reported as such already.
+        if translation.broken.contains(id) {
+            continue;
+        }
+        match translation.messages.get(id) {
+            None => {
+                let add_to = translation.folder.join(file_name(&wanted.at.file));
+                out.push(Diagnostic::at(
+                    Severity::Warning,
+                    Code::MissingMessage,
+                    t,
+                    &wanted.at,
+                    format!(
+                        "message `{id}` has no `{t}` translation (its reference definition is \
+                         here); add it to {} — until then `{t}` readers get the \
+                         `{REFERENCE_LOCALE}` text",
+                        add_to.display()
+                    ),
+                ));
+            }
+            Some(found) => compare_entry(id, wanted, found, t, true, out),
+        }
+    }
+    for (id, extra) in &translation.messages {
+        if !reference.messages.contains_key(id) && !reference.broken.contains(id) {
+            out.push(Diagnostic::at(
+                Severity::Warning,
+                Code::ExtraMessage,
+                t,
+                &extra.at,
+                format!(
+                    "message `{id}` is not in the reference `{REFERENCE_LOCALE}`, so it is \
+                     never used; remove it or correct its name"
+                ),
+            ));
+        }
+    }
+    // Terms may differ between languages (a translation can add its own), but a
+    // shared term is called with the reference's arguments.
+    for (id, found) in &translation.terms {
+        if let Some(wanted) = reference.terms.get(id) {
+            compare_entry(id, wanted, found, t, false, out);
+        }
+    }
+}
+
+fn compare_entry(
+    id: &str,
+    wanted: &Entry,
+    found: &Entry,
+    locale: &str,
+    is_message: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    match (&wanted.value, &found.value) {
+        (Some(w), Some(f)) => compare_variables(id, w, f, locale, out),
+        (Some(_), None) => out.push(Diagnostic::at(
+            Severity::Error,
+            Code::MissingValue,
+            locale,
+            &found.at,
+            format!(
+                "message `{id}` has no text, only attributes; the reference has text at {}",
+                wanted.at
+            ),
+        )),
+        _ => {}
+    }
+    for (name, w) in &wanted.attributes {
+        match found.attributes.get(name) {
+            Some(f) => compare_variables(&format!("{id}.{name}"), w, f, locale, out),
+            None if is_message => out.push(Diagnostic::at(
+                Severity::Error,
+                Code::MissingAttribute,
+                locale,
+                &found.at,
+                format!(
+                    "message `{id}` lacks the `.{name}` attribute that the reference has at {}; \
+                     it cannot be sent in `{locale}` without it",
+                    w.at
+                ),
+            )),
+            None => {}
+        }
+    }
+    if is_message {
+        for (name, f) in &found.attributes {
+            if !wanted.attributes.contains_key(name) {
+                out.push(Diagnostic::at(
+                    Severity::Warning,
+                    Code::ExtraAttribute,
+                    locale,
+                    &f.at,
+                    format!(
+                        "attribute `.{name}` of `{id}` is not in the reference \
+                         `{REFERENCE_LOCALE}`, so it is never used"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Compares the `$variables` of one pattern (a message's text or one attribute).
+fn compare_variables(
+    label: &str,
+    wanted: &Pattern,
+    found: &Pattern,
+    locale: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let expected: BTreeSet<&str> = wanted.variables.keys().map(String::as_str).collect();
+    for (name, at) in &found.variables {
+        if !expected.contains(name.as_str()) {
+            out.push(Diagnostic::at(
+                Severity::Error,
+                Code::VariableMismatch,
+                locale,
+                at,
+                format!(
+                    "`${name}` in `{label}` is not a variable of the reference \
+                     `{REFERENCE_LOCALE}` (which uses {}); only those are passed, so this \
+                     text would not format",
+                    list_variables(&expected)
+                ),
+            ));
+        }
+    }
+    for (name, at) in &wanted.variables {
+        if !found.variables.contains_key(name) {
+            out.push(Diagnostic::at(
+                Severity::Warning,
+                Code::VariableMismatch,
+                locale,
+                &found.at,
+                format!(
+                    "`{label}` does not use `${name}`, which the reference \
+                     `{REFERENCE_LOCALE}` uses at {at}"
+                ),
+            ));
+        }
+    }
+}
+
+fn list_variables(names: &BTreeSet<&str>) -> String {
+    if names.is_empty() {
+        return "none".into();
+    }
+    names
+        .iter()
+        .map(|n| format!("`${n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,34 @@
+//! `willay bounces import`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::app::App;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum BouncesCommand {
+    /// Mark subscribers bounced from files: one address per line, or bounce
+    /// reports (DSN `.eml` files, RFC 3464). Later campaigns skip them; reach counts them.
+    Import {
+        /// Address lists and/or DSN messages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()> {
+    let BouncesCommand::Import { files } = command;
+    let report = app.import_bounces(&files).await?;
+    for (file, note) in &report.skipped {
+        eprintln!("{file}: {note} (skipped)");
+    }
+    println!(
+        "{} marked bounced, {} already bounced, {} unknown address(es), {} skipped",
+        report.marked,
+        report.already,
+        report.unknown,
+        report.skipped.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! `willay campaigns …` and `willay preview`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use tabled::Tabled;
+
+use crate::app::App;
+use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
+use crate::domain::ListName;
+use crate::store::{Campaign, Millis};
+
+#[derive(Debug, Subcommand)]
+pub(super) enum CampaignsCommand {
+    /// Create a campaign: a draft, or scheduled when --at is given.
+    Create {
+        /// The catalogue message to send (see `willay preview --help`).
+        #[arg(long)]
+        message: String,
+        /// A target list; repeat for several (a person on several gets one message).
+        #[arg(long = "list", required = true)]
+        lists: Vec<String>,
+        /// Schedule for this time (RFC 3339, e.g. 2026-11-25T14:00:00-05:00).
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// A label for people (defaults to the message id).
+        #[arg(long)]
+        name: Option<String>,
+        /// Refuse (and cancel the new campaign) if anyone would get the message
+        /// in a fallback language because their translation lacks it.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Show every campaign.
+    List,
+    /// Show one campaign with its progress.
+    Show {
+        /// Campaign id.
+        id: i64,
+    },
+    /// Schedule a draft campaign (now, or --at a time).
+    Schedule {
+        /// Campaign id.
+        id: i64,
+        /// When to start (RFC 3339); default now.
+        #[arg(long)]
+        at: Option<DateTime<Utc>>,
+        /// Refuse (the campaign stays a draft) if anyone would get the message
+        /// in a fallback language because their translation lacks it.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Pause a running campaign: workers stop claiming its messages.
+    Pause {
+        /// Campaign id.
+        id: i64,
+    },
+    /// Resume a paused campaign where it stopped.
+    Resume {
+        /// Campaign id.
+        id: i64,
+    },
+    /// Cancel a campaign: unsent messages are never sent.
+    Cancel {
+        /// Campaign id.
+        id: i64,
+    },
+}
+
+/// Render a message for a language.
+#[derive(Debug, Args)]
+pub(super) struct PreviewArgs {
+    /// The catalogue message id (a message with a `.subject`).
+    message: String,
+    /// A subscriber language tag, e.g. `quz-PE`, `en-GB`, `es`.
+    #[arg(long, default_value = "es")]
+    locale: String,
+    /// The name to greet (empty shows the form for people without a name); with
+    /// --all-locales the default is a sample name.
+    #[arg(long)]
+    name: Option<String>,
+    /// Print the HTML part instead of the text part.
+    #[arg(long)]
+    html: bool,
+    /// Write every locale's complete `.eml` and its `.html` part into --out, as
+    /// `<message>.<locale>.eml` and `.html`, for reviewers to open.
+    #[arg(long, requires = "out", conflicts_with_all = ["locale", "html"])]
+    all_locales: bool,
+    /// The folder for --all-locales (created if missing).
+    #[arg(long, requires = "all_locales")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Tabled)]
+struct CampaignRow {
+    id: i64,
+    name: String,
+    message: String,
+    status: String,
+    lists: String,
+    scheduled: String,
+    finished: String,
+}
+
+fn time(ms: Option<Millis>) -> String {
+    ms.and_then(DateTime::<Utc>::from_timestamp_millis)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%SZ").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn row(c: Campaign) -> CampaignRow {
+    CampaignRow {
+        id: c.id,
+        name: c.name,
+        message: c.message_id,
+        status: c.status.to_string(),
+        lists: c.lists.join(", "),
+        scheduled: time(c.scheduled_at),
+        finished: time(c.finished_at),
+    }
+}
+
+pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<()> {
+    let (id, action, at) = match command {
+        CampaignsCommand::Create {
+            message,
+            lists,
+            at,
+            name,
+            strict,
+        } => {
+            let lists = lists
+                .iter()
+                .map(|l| ListName::parse(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            let request = CampaignRequest {
+                message_id: message,
+                lists,
+                name,
+                at,
+            };
+            let (campaign, fallbacks) = refused_note(
+                app.create_campaign_checked(&request, strict).await,
+                "was not created",
+            )?;
+            println!("created campaign {} ({})", campaign.id, campaign.status);
+            warn_fallbacks(&fallbacks);
+            return Ok(());
+        }
+        CampaignsCommand::List => {
+            let rows: Vec<CampaignRow> =
+                app.store.campaigns().await?.into_iter().map(row).collect();
+            if rows.is_empty() {
+                println!("no campaigns yet: create one with `willay campaigns create`");
+            } else {
+                println!("{}", super::reach::table(rows));
+            }
+            return Ok(());
+        }
+        CampaignsCommand::Show { id } => {
+            let campaign = app.store.campaign(id).await?;
+            let counts = app.store.ledger_counts(id).await?;
+            let audience = app.store.audience_size(id).await?;
+            println!("{}", super::reach::table([row(campaign)]));
+            println!(
+                "audience now: {audience} confirmed people; ledger: {} rows — {} sent, {} pending, {} sending, {} failed, {} skipped",
+                counts.total(),
+                counts.sent,
+                counts.pending,
+                counts.sending,
+                counts.failed,
+                counts.skipped
+            );
+            return Ok(());
+        }
+        CampaignsCommand::Schedule { id, at, strict } => {
+            let (campaign, fallbacks) = refused_note(
+                app.schedule_campaign_checked(id, at, strict).await,
+                "was not scheduled",
+            )?;
+            println!("campaign {id} is now {}", campaign.status);
+            println!("starts at {}", time(campaign.scheduled_at));
+            warn_fallbacks(&fallbacks);
+            return Ok(());
+        }
+        CampaignsCommand::Pause { id } => (id, CampaignAction::Pause, None),
+        CampaignsCommand::Resume { id } => (id, CampaignAction::Resume, None),
+        CampaignsCommand::Cancel { id } => (id, CampaignAction::Cancel, None),
+    };
+    let campaign = app.change_campaign(id, action, at).await?;
+    println!("campaign {id} is now {}", campaign.status);
+    Ok(())
+}
+
+fn warn_fallbacks(fallbacks: &[Fallback]) {
+    for fallback in fallbacks {
+        eprintln!(
+            "warning: the message has no `{}` translation; {} subscriber(s) will receive it in `{}`",
+            fallback.wanted, fallback.people, fallback.used
+        );
+    }
+}
+
+/// On a strict refusal, says what became of the campaign before the error is printed.
+fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Result<T> {
+    if let Err(ScheduleError::Refused(refused)) = &result {
+        let what = match refused.campaign_id {
+            Some(id) => format!("campaign {id} {fate}"),
+            None => "no campaign was created".to_owned(),
+        };
+        eprintln!(
+            "note: {what}; add the missing translation (see `willay locales check`) or go ahead without --strict"
+        );
+    }
+    Ok(result?)
+}
+
+pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
+    if let Some(out) = &args.out {
+        return super::locales::write_previews(app, &args.message, args.name.as_deref(), out);
+    }
+    let chain = app.chain(&args.locale);
+    let email = app
+        .preview(
+            &args.message,
+            &args.locale,
+            args.name.as_deref().unwrap_or(""),
+        )
+        .with_context(|| format!("cannot preview `{}`", args.message))?;
+    let wanted = chain.first().map(ToString::to_string).unwrap_or_default();
+    let used = email.locale.to_string();
+    if wanted != used {
+        eprintln!(
+            "note: `{}` has no `{wanted}` translation; showing the `{used}` fallback",
+            args.message
+        );
+    }
+    println!("Content-Language: {used}");
+    println!("Subject: {}", email.subject);
+    println!("Preheader: {}", email.preheader);
+    println!();
+    println!("{}", if args.html { &email.html } else { &email.text });
+    Ok(())
+}

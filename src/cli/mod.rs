@@ -1,0 +1,176 @@
+//! The `willay` command line: parse, build the app, call the library, print.
+
+mod bounces;
+mod campaigns;
+mod demo;
+mod dkim;
+mod locales;
+mod reach;
+mod serve;
+mod subscribers;
+mod tokens;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::config::{Settings, WorkerArgs};
+use crate::store::{PoolSettings, Store, redact_url};
+
+/// willay — multilingual awareness campaigns by email, with reach you can count.
+#[derive(Debug, Parser)]
+#[command(name = "willay", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or upgrade the database schema (also done automatically by every command).
+    Migrate,
+    /// Import and inspect subscribers.
+    Subscribers {
+        #[command(subcommand)]
+        action: subscribers::SubscribersCommand,
+    },
+    /// Create and show subscriber lists (`willay lists` shows them).
+    Lists {
+        #[command(subcommand)]
+        action: Option<subscribers::ListsCommand>,
+    },
+    /// Create, schedule, pause, resume and cancel campaigns.
+    Campaigns {
+        #[command(subcommand)]
+        action: campaigns::CampaignsCommand,
+    },
+    /// Render a catalogue message for a language, as a subscriber would get it.
+    Preview(campaigns::PreviewArgs),
+    /// Check the catalogue and show each locale's completeness (`willay locales` lists them).
+    /// Needs no database.
+    Locales {
+        #[command(subcommand)]
+        action: Option<locales::LocalesCommand>,
+    },
+    /// Send due campaigns: the delivery worker.
+    Worker(WorkerArgs),
+    /// Record bounced addresses (lists or DSN reports).
+    Bounces {
+        #[command(subcommand)]
+        action: bounces::BouncesCommand,
+    },
+    /// DKIM helpers.
+    Dkim {
+        #[command(subcommand)]
+        action: dkim::DkimCommand,
+    },
+    /// People reached, messages delivered and failures, from the delivery ledger.
+    Reach(reach::ReachArgs),
+    /// Run the web service: admin API, dashboard, public pages (and the worker).
+    Serve(serve::ServeArgs),
+    /// Create, list and revoke API tokens (for the API and the dashboard log-in).
+    Tokens {
+        #[command(subcommand)]
+        action: tokens::TokensCommand,
+    },
+    /// Run a demo campaign end to end in a fresh folder: import, send, report.
+    Demo {
+        /// Folder for the demo's database and outbox.
+        #[arg(long, default_value = "willay-demo")]
+        dir: PathBuf,
+    },
+}
+
+impl Cli {
+    /// Runs the parsed command to completion.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let settings = self.settings;
+        match self.command {
+            Command::Migrate => migrate(&settings).await,
+            Command::Locales { action } => locales::run(&settings.locales, action),
+            Command::Demo { dir } => demo::run(settings, &dir).await,
+            Command::Dkim { action } => dkim::run(&settings, action),
+            Command::Serve(args) => serve::run(settings, args).await,
+            command => {
+                let app = App::build(settings.clone())
+                    .await
+                    .context("willay could not start")?;
+                let result = match command {
+                    Command::Subscribers { action } => subscribers::run(&app, action).await,
+                    Command::Lists { action } => subscribers::run_lists(&app, action).await,
+                    Command::Campaigns { action } => campaigns::run(&app, action).await,
+                    Command::Preview(args) => campaigns::preview(&app, args),
+                    Command::Reach(args) => reach::run(&app, args).await,
+                    Command::Bounces { action } => bounces::run(&app, action).await,
+                    Command::Worker(args) => worker(&app, &args).await,
+                    Command::Tokens { action } => tokens::run(&app, action).await,
+                    Command::Migrate
+                    | Command::Demo { .. }
+                    | Command::Locales { .. }
+                    | Command::Dkim { .. }
+                    | Command::Serve(_) => unreachable!("handled above"),
+                };
+                app.store.close().await;
+                result
+            }
+        }
+    }
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let store = Store::connect_without_migrating(&settings.database_url, &PoolSettings::default())
+        .await
+        .with_context(|| format!("cannot open {}", redact_url(&settings.database_url)))?;
+    let applied = store.migrate().await?;
+    println!(
+        "{}: {applied} migration(s) applied, schema up to date",
+        redact_url(&settings.database_url)
+    );
+    store.close().await;
+    Ok(())
+}
+
+async fn worker(app: &App, args: &WorkerArgs) -> anyhow::Result<()> {
+    let worker = app.worker(args)?;
+    let report = worker.run(shutdown_on_signal()).await?;
+    println!(
+        "worker {}: {} sent, {} failed, {} to retry, {} skipped; campaigns started {:?}, finished {:?}",
+        worker.id(),
+        report.sent,
+        report.failed,
+        report.retried,
+        report.skipped,
+        report.campaigns_started,
+        report.campaigns_finished
+    );
+    Ok(())
+}
+
+/// A token cancelled by Ctrl-C or SIGTERM: stop claiming, finish in-flight sends.
+pub fn shutdown_on_signal() -> CancellationToken {
+    let token = CancellationToken::new();
+    let trigger = token.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler can be installed");
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("stopping: finishing messages in flight");
+        trigger.cancel();
+    });
+    token
+}

@@ -1,0 +1,110 @@
+//! `willay serve`: the web service, with the delivery worker alongside.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::app::App;
+use crate::config::{Settings, WorkerArgs};
+use crate::web::{self, PublicRateLimit, WebConfig, WebState};
+
+#[derive(Debug, Args)]
+pub(super) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "WILLAY_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Do not run the delivery worker in this process (run `willay worker` elsewhere).
+    #[arg(long)]
+    no_worker: bool,
+    /// Requests per minute per client address on the public pages and log-in.
+    #[arg(long, env = "WILLAY_PUBLIC_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(30).unwrap())]
+    public_rate_per_minute: NonZeroU32,
+    /// Requests a client may make at once before the per-minute rate applies.
+    #[arg(long, env = "WILLAY_PUBLIC_RATE_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    public_rate_burst: NonZeroU32,
+    /// Hours a dashboard session lasts.
+    #[arg(long, env = "WILLAY_SESSION_HOURS", default_value_t = 12)]
+    session_hours: u64,
+    /// Hours a subscription confirmation link stays valid.
+    #[arg(long, env = "WILLAY_CONFIRM_HOURS", default_value_t = 72)]
+    confirm_hours: u64,
+    /// The dashboard's time zone in minutes east of UTC (Peru: -300).
+    #[arg(long, env = "WILLAY_DASHBOARD_UTC_OFFSET_MINUTES", default_value_t = -300, allow_negative_numbers = true)]
+    dashboard_utc_offset_minutes: i32,
+    #[command(flatten)]
+    worker: WorkerArgs,
+}
+
+pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    // Before anything records a metric, so the worker's counters are captured.
+    let metrics = web::install_metrics_recorder();
+    let app = Arc::new(
+        App::build(settings)
+            .await
+            .context("willay could not start")?,
+    );
+    let config = WebConfig {
+        rate: PublicRateLimit {
+            per_minute: args.public_rate_per_minute,
+            burst: args.public_rate_burst,
+        },
+        session_ttl: Duration::from_secs(args.session_hours.max(1) * 3600),
+        confirm_ttl: Duration::from_secs(args.confirm_hours.max(1) * 3600),
+        utc_offset_minutes: args.dashboard_utc_offset_minutes,
+        ..WebConfig::default()
+    };
+    let state = WebState::new(app.clone(), config, Some(metrics)).await?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let shutdown = super::shutdown_on_signal();
+    tracing::info!(%address, worker = !args.no_worker, "willay serve listening");
+    eprintln!(
+        "willay serve: listening on http://{address} (dashboard /dashboard, API /api/, subscribe /subscribe)"
+    );
+
+    let sweeper = {
+        let (state, shutdown) = (state.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tick.tick() => state.forget_idle_clients(),
+                }
+            }
+        })
+    };
+    let server = web::serve(listener, web::router(state), shutdown.clone());
+    let worker = async {
+        if args.no_worker {
+            return Ok(());
+        }
+        let worker_args = WorkerArgs {
+            until_idle: false,
+            ..args.worker.clone()
+        };
+        let result = match app.worker(&worker_args) {
+            Ok(worker) => worker
+                .run(shutdown.clone())
+                .await
+                .map(drop)
+                .map_err(anyhow::Error::from),
+            Err(error) => Err(error.into()),
+        };
+        // A dead worker must not leave a server that looks healthy but sends nothing.
+        shutdown.cancel();
+        result
+    };
+    let (served, worked) = tokio::join!(server, worker);
+    sweeper.abort();
+    app.store.close().await;
+    served.context("the web server failed")?;
+    worked.context("the delivery worker failed")?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `willay tokens …`: API tokens for the admin API and the dashboard.
+
+use clap::Subcommand;
+use tabled::Tabled;
+
+use crate::app::App;
+use crate::store::Millis;
+use crate::web::auth;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum TokensCommand {
+    /// Create a token; it is printed once and stored only as a hash.
+    Create {
+        /// A name saying whose it is, e.g. `ana-laptop` or `prometheus`.
+        name: String,
+    },
+    /// List tokens (names and dates, never the tokens).
+    List,
+    /// Revoke a token: it stops working at once, with its dashboard sessions.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+#[derive(Tabled)]
+struct Row {
+    name: String,
+    created: String,
+    #[tabled(rename = "last used")]
+    last_used: String,
+}
+
+fn time(ms: Option<Millis>) -> String {
+    ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+        .map(|t| t.format("%Y-%m-%d %H:%MZ").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+pub(super) async fn run(app: &App, command: TokensCommand) -> anyhow::Result<()> {
+    match command {
+        TokensCommand::Create { name } => {
+            let token = auth::create_token(&app.store, &name).await?;
+            eprintln!(
+                "created token `{}`; it is shown only this once:",
+                name.trim()
+            );
+            println!("{token}");
+        }
+        TokensCommand::List => {
+            let rows: Vec<Row> = app
+                .store
+                .api_tokens()
+                .await?
+                .into_iter()
+                .map(|t| Row {
+                    name: t.name,
+                    created: time(Some(t.created_at)),
+                    last_used: time(t.last_used_at),
+                })
+                .collect();
+            if rows.is_empty() {
+                println!("no tokens yet: create one with `willay tokens create NAME`");
+            } else {
+                println!("{}", super::reach::table(rows));
+            }
+        }
+        TokensCommand::Revoke { name } => {
+            if app.store.revoke_api_token(&name).await? {
+                println!("revoked token `{name}`");
+            } else {
+                anyhow::bail!("there is no token named `{name}` (see `willay tokens list`)");
+            }
+        }
+    }
+    Ok(())
+}

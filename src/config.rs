@@ -1,0 +1,202 @@
+//! Settings: defaults that run with zero set-up, overridden by environment
+//! variables, overridden by command-line flags. Secrets never print.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::mail::TransportSettings;
+use crate::store::PoolSettings;
+use crate::worker::{RateLimit, RetryPolicy, WorkerSettings};
+
+/// Where willay keeps its data and how it sends.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Database: `sqlite://FILE` (embedded default) or `postgres://…` (scale-out).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://willay.db",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Connections in the database pool.
+    #[arg(long, env = "WILLAY_DB_POOL", default_value_t = 8, global = true)]
+    pub db_pool: u32,
+
+    /// SMTP relay, e.g. `smtp://user:pass@host:587?tls=starttls` (also tls=required|none).
+    /// Without it, messages are written to the outbox folder.
+    #[arg(long, env = "WILLAY_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// Folder for `.eml` files when no SMTP relay is configured.
+    #[arg(long, env = "WILLAY_OUTBOX", default_value = "outbox", global = true)]
+    pub outbox: PathBuf,
+
+    /// SMTP command timeout, in seconds.
+    #[arg(long, env = "WILLAY_SMTP_TIMEOUT", default_value_t = 30, global = true)]
+    pub smtp_timeout: u64,
+
+    /// The Fluent catalogue: one folder per locale.
+    #[arg(long, env = "WILLAY_LOCALES", default_value = "locales", global = true)]
+    pub locales: PathBuf,
+
+    /// The `From` of every message.
+    #[arg(
+        long,
+        env = "WILLAY_FROM",
+        default_value = "Colectivo Willay <noticias@example.org>",
+        global = true
+    )]
+    pub from: String,
+
+    /// Where `mailto:` unsubscribe requests go (default: the From address).
+    #[arg(long, env = "WILLAY_UNSUBSCRIBE_MAILTO", global = true)]
+    pub unsubscribe_mailto: Option<String>,
+
+    /// Public base URL of `willay serve`, used in unsubscribe links.
+    #[arg(
+        long,
+        env = "WILLAY_PUBLIC_URL",
+        default_value = "http://localhost:8080",
+        global = true
+    )]
+    pub public_url: url::Url,
+
+    /// The organisation's postal address, shown in every footer (anti-spam laws ask for it).
+    #[arg(
+        long,
+        env = "WILLAY_POSTAL_ADDRESS",
+        default_value = "Colectivo Willay · Jr. Ejemplo 123, Lima 15001, Perú",
+        global = true
+    )]
+    pub postal_address: String,
+
+    /// DKIM private key file (RSA PKCS#1 PEM, or a base64 Ed25519 seed); signing is on when set.
+    #[arg(long, env = "WILLAY_DKIM_KEY_FILE", global = true)]
+    pub dkim_key_file: Option<PathBuf>,
+
+    /// DKIM selector: the key is published at `<selector>._domainkey.<from-domain>`.
+    #[arg(
+        long,
+        env = "WILLAY_DKIM_SELECTOR",
+        default_value = "willay",
+        global = true
+    )]
+    pub dkim_selector: String,
+
+    /// DKIM key type.
+    #[arg(
+        long,
+        env = "WILLAY_DKIM_ALGORITHM",
+        value_enum,
+        default_value = "rsa",
+        global = true
+    )]
+    pub dkim_algorithm: crate::mail::dkim::DkimAlgorithm,
+
+    /// Key for signing unsubscribe links; generated and stored in the database when absent.
+    #[arg(long, env = "WILLAY_SECRET", global = true, hide_env_values = true)]
+    pub secret: Option<SecretString>,
+}
+
+/// How a worker runs, from flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerArgs {
+    /// Sends in flight at once (also the SMTP pool size).
+    #[arg(long, env = "WILLAY_CONCURRENCY", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Ledger rows claimed per database round trip.
+    #[arg(long, env = "WILLAY_BATCH_SIZE", default_value_t = 500)]
+    pub batch_size: i64,
+    /// Seconds a claim is exclusive before another worker may take it over.
+    #[arg(long, env = "WILLAY_LEASE_SECONDS", default_value_t = 60)]
+    pub lease_seconds: u64,
+    /// Attempts before a transient failure becomes final.
+    #[arg(long, env = "WILLAY_MAX_ATTEMPTS", default_value_t = 5)]
+    pub max_attempts: i64,
+    /// Seconds before the first retry (doubling after each failure).
+    #[arg(long, env = "WILLAY_RETRY_BASE_SECONDS", default_value_t = 30)]
+    pub retry_base_seconds: u64,
+    /// Send at most this many messages per second (default: unlimited).
+    #[arg(long, env = "WILLAY_RATE_PER_SECOND")]
+    pub rate_per_second: Option<NonZeroU32>,
+    /// Send at most this many messages per minute (default: unlimited).
+    #[arg(long, env = "WILLAY_RATE_PER_MINUTE")]
+    pub rate_per_minute: Option<NonZeroU32>,
+    /// On Ctrl-C/SIGTERM, seconds in-flight sends may take before they are abandoned.
+    #[arg(long, env = "WILLAY_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
+    /// Hard bounces (5xx refusing the address) after which a subscriber is marked bounced.
+    #[arg(long, env = "WILLAY_BOUNCE_THRESHOLD", default_value_t = 1)]
+    pub bounce_threshold: i64,
+    /// Exit when nothing is scheduled or unsettled.
+    #[arg(long)]
+    pub until_idle: bool,
+}
+
+impl Default for WorkerArgs {
+    fn default() -> Self {
+        let d = WorkerSettings::default();
+        Self {
+            concurrency: d.concurrency,
+            batch_size: d.batch_size,
+            lease_seconds: d.lease.as_secs(),
+            max_attempts: d.retry.max_attempts,
+            retry_base_seconds: d.retry.base_delay.as_secs(),
+            rate_per_second: None,
+            rate_per_minute: None,
+            shutdown_timeout: d.shutdown_timeout.as_secs(),
+            bounce_threshold: d.bounce_threshold,
+            until_idle: false,
+        }
+    }
+}
+
+impl WorkerArgs {
+    /// The worker settings these flags describe.
+    pub fn settings(&self) -> WorkerSettings {
+        WorkerSettings {
+            concurrency: self.concurrency.max(1),
+            batch_size: self.batch_size.max(1),
+            lease: Duration::from_secs(self.lease_seconds.max(1)),
+            until_idle: self.until_idle,
+            retry: RetryPolicy {
+                max_attempts: self.max_attempts.max(1),
+                base_delay: Duration::from_secs(self.retry_base_seconds),
+                ..RetryPolicy::default()
+            },
+            rate: RateLimit {
+                per_second: self.rate_per_second,
+                per_minute: self.rate_per_minute,
+            },
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
+            bounce_threshold: self.bounce_threshold.max(1),
+            ..WorkerSettings::default()
+        }
+    }
+}
+
+impl Settings {
+    /// Database pool tuning.
+    pub fn pool(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.db_pool.max(1),
+            ..PoolSettings::default()
+        }
+    }
+
+    /// Transport settings for a given send concurrency.
+    pub fn transport(&self, concurrency: usize) -> TransportSettings {
+        TransportSettings {
+            smtp_url: self.smtp_url.clone(),
+            outbox: self.outbox.clone(),
+            pool_size: concurrency as u32,
+            timeout: Duration::from_secs(self.smtp_timeout),
+        }
+    }
+}

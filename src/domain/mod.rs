@@ -1,0 +1,11 @@
+//! Domain types: values that can only be built valid.
+
+mod email;
+mod language;
+mod list_name;
+mod status;
+
+pub use email::{EmailAddress, EmailError};
+pub use language::LanguageTag;
+pub use list_name::{ListName, ListNameError};
+pub use status::{CampaignStatus, DeliveryState, StatusError, SubscriberStatus};

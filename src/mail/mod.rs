@@ -1,0 +1,152 @@
+//! The one place that builds MIME messages and hands them to a transport.
+
+pub mod dkim;
+mod smtp;
+mod transport;
+
+use lettre::Message;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+
+pub use transport::{SendError, Transport, TransportError, TransportSettings};
+
+use crate::render::RenderedEmail;
+
+/// Who the mail is from and where replies and unsubscribe requests go.
+#[derive(Clone)]
+pub struct Identity {
+    /// The `From` mailbox.
+    pub from: Mailbox,
+    /// Where `mailto:` unsubscribe requests are sent (RFC 2369).
+    pub unsubscribe_mailto: lettre::Address,
+    /// The public base URL of `willay serve` (for unsubscribe links).
+    pub public_url: url::Url,
+    /// DKIM signing, when a key is configured.
+    pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
+}
+
+/// Why a message could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// The recipient's stored address is not one lettre can send to.
+    #[error("the recipient address is not deliverable: {0}")]
+    Address(#[from] lettre::address::AddressError),
+    /// lettre refused the message.
+    #[error("could not build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// A delivery's identity: which campaign, which person.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryKey {
+    /// The campaign.
+    pub campaign_id: i64,
+    /// The person.
+    pub subscriber_id: i64,
+}
+
+impl Identity {
+    /// The unsubscribe page URL for a signed token.
+    pub fn unsubscribe_url(&self, token: &str) -> String {
+        let mut url = self.public_url.clone();
+        url.path_segments_mut()
+            .map(|mut segments| {
+                segments.pop_if_empty().push("u").push(token);
+            })
+            .ok();
+        url.to_string()
+    }
+
+    /// A `Message-ID` that is the same for every attempt of one delivery, so
+    /// receivers can drop a duplicate left by a crash between send and record.
+    pub fn message_id(&self, key: DeliveryKey) -> String {
+        format!(
+            "<willay.c{}.s{}@{}>",
+            key.campaign_id,
+            key.subscriber_id,
+            self.from.email.domain()
+        )
+    }
+
+    /// Builds the `multipart/alternative` message for one person.
+    pub fn compose(
+        &self,
+        email: &RenderedEmail,
+        key: DeliveryKey,
+        to_address: &str,
+        to_name: &str,
+        unsubscribe_token: &str,
+    ) -> Result<Message, ComposeError> {
+        let address: lettre::Address = to_address.parse()?;
+        let to_name = to_name.trim();
+        let to = Mailbox::new((!to_name.is_empty()).then(|| to_name.to_owned()), address);
+        let unsubscribe_url = self.unsubscribe_url(unsubscribe_token);
+        let mailto = format!(
+            "mailto:{}?subject=unsubscribe%20{}",
+            self.unsubscribe_mailto, unsubscribe_token
+        );
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&email.subject)
+            .date_now()
+            .message_id(Some(self.message_id(key)))
+            .raw_header(header("Content-Language", email.locale.to_string()))
+            // RFC 2369 + RFC 8058: one-click unsubscribe that mail clients show as a button.
+            .raw_header(header(
+                "List-Unsubscribe",
+                format!("<{unsubscribe_url}>, <{mailto}>"),
+            ))
+            .raw_header(header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".into(),
+            ))
+            .raw_header(header(
+                "List-Id",
+                format!(
+                    "<campaign-{}.{}>",
+                    key.campaign_id,
+                    self.from.email.domain()
+                ),
+            ))
+            .multipart(MultiPart::alternative_plain_html(
+                email.text.clone(),
+                email.html.clone(),
+            ))?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
+        Ok(message)
+    }
+}
+
+impl Identity {
+    /// Builds a one-to-one message (a confirmation, not a campaign): no
+    /// list headers, a fresh `Message-ID`, DKIM-signed like campaign mail.
+    pub fn compose_transactional(
+        &self,
+        to_address: &str,
+        subject: &str,
+        language: &str,
+        text: String,
+        html: String,
+    ) -> Result<Message, ComposeError> {
+        let to = Mailbox::new(None, to_address.parse()?);
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .date_now()
+            .message_id(None)
+            .raw_header(header("Content-Language", language.to_owned()))
+            .multipart(MultiPart::alternative_plain_html(text, html))?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
+        Ok(message)
+    }
+}
+
+fn header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}

@@ -1,0 +1,228 @@
+//! Where messages go: a pooled SMTP relay, or an outbox folder of `.eml` files.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::TlsParameters;
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::smtp::{Relay, Security, SmtpPool};
+
+/// How to build the transport.
+#[derive(Debug, Clone)]
+pub struct TransportSettings {
+    /// `smtp://user:pass@host:port?tls=starttls|required|none|opportunistic`
+    /// (or `smtps://…`); `None` selects the outbox.
+    pub smtp_url: Option<SecretString>,
+    /// The outbox folder, used when there is no SMTP URL.
+    pub outbox: PathBuf,
+    /// Most SMTP connections kept open (match the send concurrency).
+    pub pool_size: u32,
+    /// Per-command SMTP timeout.
+    pub timeout: Duration,
+}
+
+/// Why the transport could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The SMTP URL does not parse or names an unknown option.
+    #[error("invalid WILLAY_SMTP_URL: {0}")]
+    Url(String),
+    /// TLS parameters could not be built.
+    #[error("cannot set up TLS for the SMTP relay: {0}")]
+    Tls(#[from] lettre::transport::smtp::Error),
+    /// The outbox folder cannot be created.
+    #[error("cannot create the outbox folder {path}: {source}")]
+    Outbox {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A failed send, classified for the retry policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: 4xx replies, timeouts, dropped connections, I/O.
+    #[error("{0}")]
+    Transient(String),
+    /// Will never succeed as is: 5xx replies.
+    #[error("{reply}")]
+    Permanent {
+        /// The server's reply.
+        reply: String,
+        /// The reply says the address itself does not exist or cannot receive
+        /// mail (a hard bounce), as opposed to a policy or content refusal.
+        hard_bounce: bool,
+    },
+    /// The relay itself is unreachable: no fault of this message.
+    #[error("{0}")]
+    Relay(String),
+}
+
+/// A message transport, built once and shared by every sender task.
+#[derive(Clone)]
+pub enum Transport {
+    /// A pooled SMTP relay.
+    Smtp {
+        /// The connection pool.
+        pool: SmtpPool,
+        /// `host:port`, for logs (never the credentials).
+        relay: String,
+    },
+    /// A folder where each message is written as a complete `.eml` file.
+    Outbox {
+        /// The lettre file transport.
+        transport: AsyncFileTransport<Tokio1Executor>,
+        /// The folder.
+        path: PathBuf,
+    },
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Transport {
+    /// Builds the transport the settings select.
+    pub fn new(settings: &TransportSettings) -> Result<Self, TransportError> {
+        match &settings.smtp_url {
+            Some(url) => smtp(url.expose_secret(), settings),
+            None => outbox(&settings.outbox),
+        }
+    }
+
+    /// A description safe to print: relay address or outbox path.
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Smtp { relay, .. } => format!("SMTP relay {relay}"),
+            Transport::Outbox { path, .. } => format!("outbox {}", path.display()),
+        }
+    }
+
+    /// Sends one message.
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp { pool, .. } => {
+                pool.send(message.envelope(), &message.formatted()).await
+            }
+            Transport::Outbox { transport, .. } => transport
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| SendError::Transient(format!("outbox write failed: {e}"))),
+        }
+    }
+}
+
+fn outbox(path: &Path) -> Result<Transport, TransportError> {
+    std::fs::create_dir_all(path).map_err(|source| TransportError::Outbox {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(Transport::Outbox {
+        transport: AsyncFileTransport::new(path),
+        path: path.to_owned(),
+    })
+}
+
+fn smtp(url: &str, settings: &TransportSettings) -> Result<Transport, TransportError> {
+    let bad = |why: String| TransportError::Url(why);
+    let parsed = url::Url::parse(url).map_err(|e| bad(format!("not a URL ({e})")))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| bad("no host".into()))?
+        .to_owned();
+    let mut mode = match parsed.scheme() {
+        "smtp" => "starttls".to_owned(),
+        "smtps" => "required".to_owned(),
+        other => return Err(bad(format!("scheme `{other}` (use smtp:// or smtps://)"))),
+    };
+    for (key, value) in parsed.query_pairs() {
+        match key.as_ref() {
+            "tls" => mode = value.into_owned(),
+            other => return Err(bad(format!("unknown option `{other}` (known: tls)"))),
+        }
+    }
+    let params = || TlsParameters::new(host.clone());
+    // `required` is implicit TLS (SMTPS, port 465); `starttls` upgrades a plain
+    // connection and refuses to continue without TLS (port 587).
+    let (security, default_port) = match mode.as_str() {
+        "none" => (Security::None, 25),
+        "starttls" => (Security::StartTls(params()?), 587),
+        "required" => (Security::Implicit(params()?), 465),
+        "opportunistic" => (Security::Opportunistic(params()?), 25),
+        other => {
+            return Err(bad(format!(
+                "tls={other} (use none, starttls, required or opportunistic)"
+            )));
+        }
+    };
+    let port = parsed.port().unwrap_or(default_port);
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let credentials = (!parsed.username().is_empty()).then(|| {
+        Credentials::new(
+            decode(parsed.username()),
+            decode(parsed.password().unwrap_or_default()),
+        )
+    });
+    let relay = Relay {
+        host: host.clone(),
+        port,
+        security,
+        credentials,
+        timeout: settings.timeout,
+    };
+    Ok(Transport::Smtp {
+        pool: SmtpPool::new(relay, settings.pool_size as usize),
+        relay: format!("{host}:{port}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str) -> TransportSettings {
+        TransportSettings {
+            smtp_url: Some(SecretString::from(url.to_owned())),
+            outbox: PathBuf::from("unused"),
+            pool_size: 4,
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    #[test]
+    fn parses_smtp_urls_and_hides_credentials() {
+        let t = Transport::new(&settings(
+            "smtp://ana:s%40cret@mail.example.org?tls=starttls",
+        ))
+        .unwrap();
+        assert_eq!(t.describe(), "SMTP relay mail.example.org:587");
+        let t = Transport::new(&settings("smtp://127.0.0.1:2525?tls=none")).unwrap();
+        assert_eq!(t.describe(), "SMTP relay 127.0.0.1:2525");
+        let t = Transport::new(&settings("smtps://mail.example.org")).unwrap();
+        assert_eq!(t.describe(), "SMTP relay mail.example.org:465");
+    }
+
+    #[test]
+    fn rejects_unknown_options() {
+        for (url, expected) in [
+            ("smtp://h?tls=maybe", "tls=maybe"),
+            ("smtp://h?pool=3", "unknown option `pool`"),
+            ("http://h", "scheme `http`"),
+        ] {
+            let err = Transport::new(&settings(url)).unwrap_err().to_string();
+            assert!(err.contains(expected), "{url}: {err}");
+        }
+    }
+}

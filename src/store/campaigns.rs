@@ -1,0 +1,284 @@
+//! Campaigns and their lifecycle.
+
+use crate::domain::CampaignStatus;
+
+use super::{Millis, Store, StoreError, on_pool};
+
+/// A campaign to create.
+#[derive(Debug, Clone)]
+pub struct NewCampaign {
+    /// A label for people; defaults to the message id.
+    pub name: String,
+    /// The catalogue message it sends.
+    pub message_id: String,
+    /// Target lists (ids); the audience is their union.
+    pub list_ids: Vec<i64>,
+    /// When given, the campaign is created `scheduled` for that time.
+    pub scheduled_at: Option<Millis>,
+}
+
+/// A stored campaign.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Campaign {
+    /// Row id.
+    pub id: i64,
+    /// Label.
+    pub name: String,
+    /// Catalogue message id.
+    pub message_id: String,
+    /// Lifecycle state.
+    pub status: CampaignStatus,
+    /// When it is due (UTC ms).
+    pub scheduled_at: Option<Millis>,
+    /// When a worker expanded its audience.
+    pub started_at: Option<Millis>,
+    /// When its last delivery settled.
+    pub finished_at: Option<Millis>,
+    /// Names of the target lists.
+    pub lists: Vec<String>,
+}
+
+type CampaignRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+const CAMPAIGN_COLUMNS: &str =
+    "SELECT id, name, message_id, status, scheduled_at, started_at, finished_at FROM campaigns";
+
+impl Store {
+    /// Creates a campaign (draft, or scheduled when a time is given).
+    pub async fn create_campaign(&self, new: &NewCampaign, now: Millis) -> Result<i64, StoreError> {
+        let status = if new.scheduled_at.is_some() {
+            CampaignStatus::Scheduled
+        } else {
+            CampaignStatus::Draft
+        };
+        let id = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO campaigns (name, message_id, status, scheduled_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(&new.name)
+            .bind(&new.message_id)
+            .bind(status.as_str())
+            .bind(new.scheduled_at)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for list_id in &new.list_ids {
+                sqlx::query(
+                    "INSERT INTO campaign_lists (campaign_id, list_id) VALUES ($1, $2) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(list_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// One campaign by id.
+    pub async fn campaign(&self, id: i64) -> Result<Campaign, StoreError> {
+        let row: Option<CampaignRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        let row = row.ok_or(StoreError::UnknownCampaign(id))?;
+        let mut campaign = campaign_from_row(row)?;
+        campaign.lists = self.campaign_list_names(id).await?;
+        Ok(campaign)
+    }
+
+    /// The campaign with this name, if one exists (the newest).
+    pub async fn campaign_by_name(&self, name: &str) -> Result<Option<Campaign>, StoreError> {
+        let id: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT MAX(id) FROM campaigns WHERE name = $1")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        });
+        match id {
+            Some(id) => Ok(Some(self.campaign(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every campaign, newest first.
+    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        let rows: Vec<CampaignRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} ORDER BY id DESC")))
+                .fetch_all(pool)
+                .await?
+        });
+        let mut campaigns = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut campaign = campaign_from_row(row)?;
+            campaign.lists = self.campaign_list_names(campaign.id).await?;
+            campaigns.push(campaign);
+        }
+        Ok(campaigns)
+    }
+
+    async fn campaign_list_names(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        let names: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT l.name FROM campaign_lists cl JOIN lists l ON l.id = cl.list_id \
+                 WHERE cl.campaign_id = $1 ORDER BY l.name",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(names)
+    }
+
+    /// Moves a campaign to `to` if its lifecycle allows it, atomically.
+    ///
+    /// Scheduling sets the due time (`at`, default now). Cancelling marks every
+    /// unsent delivery `skipped` in the same transaction, so no worker sends it.
+    pub async fn transition_campaign(
+        &self,
+        id: i64,
+        to: CampaignStatus,
+        at: Option<Millis>,
+        now: Millis,
+    ) -> Result<Campaign, StoreError> {
+        let current = self.campaign(id).await?;
+        let from = current.status;
+        if !from.can_become(to) {
+            return Err(StoreError::Transition { id, from, to });
+        }
+        let scheduled_at = match to {
+            CampaignStatus::Scheduled => Some(at.unwrap_or(now)),
+            _ => current.scheduled_at,
+        };
+        let changed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The status guard makes concurrent managers and workers race-free:
+            // whoever changes the row first wins, the other sees 0 rows.
+            let changed = sqlx::query(
+                "UPDATE campaigns SET status = $1, scheduled_at = $2, updated_at = $3, \
+                 finished_at = CASE WHEN $1 = 'cancelled' THEN $3 ELSE finished_at END \
+                 WHERE id = $4 AND status = $5",
+            )
+            .bind(to.as_str())
+            .bind(scheduled_at)
+            .bind(now)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 && to == CampaignStatus::Cancelled {
+                sqlx::query(
+                    "UPDATE deliveries SET state = 'skipped', last_error = 'campaign cancelled', \
+                     lease_owner = NULL, lease_until = NULL, updated_at = $2 \
+                     WHERE campaign_id = $1 AND state = 'pending'",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed
+        });
+        if changed == 0 {
+            // Someone else moved it between our read and our write.
+            let now_status = self.campaign(id).await?.status;
+            return Err(StoreError::Transition {
+                id,
+                from: now_status,
+                to,
+            });
+        }
+        self.campaign(id).await
+    }
+
+    /// How many confirmed subscribers the campaign's lists reach, counted once each.
+    pub async fn audience_size(&self, id: i64) -> Result<i64, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT s.id) FROM subscribers s \
+                 JOIN memberships m ON m.subscriber_id = s.id \
+                 JOIN campaign_lists cl ON cl.list_id = m.list_id \
+                 WHERE cl.campaign_id = $1 AND s.status = 'confirmed'",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n)
+    }
+
+    /// Languages of the confirmed members of these lists, counted once each
+    /// (to check a campaign before it exists).
+    pub async fn lists_audience_languages(
+        &self,
+        list_ids: &[i64],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        if list_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT s.language, COUNT(DISTINCT s.id) FROM subscribers s \
+                 JOIN memberships m ON m.subscriber_id = s.id \
+                 WHERE s.status = 'confirmed' AND m.list_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for id in list_ids {
+                ids.push_bind(*id);
+            }
+            query.push(") GROUP BY s.language ORDER BY s.language");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+
+    /// Languages of the campaign's audience with head counts (for fallback warnings).
+    pub async fn audience_languages(&self, id: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT s.language, COUNT(DISTINCT s.id) FROM subscribers s \
+                 JOIN memberships m ON m.subscriber_id = s.id \
+                 JOIN campaign_lists cl ON cl.list_id = m.list_id \
+                 WHERE cl.campaign_id = $1 AND s.status = 'confirmed' \
+                 GROUP BY s.language ORDER BY s.language",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+}
+
+fn campaign_from_row(row: CampaignRow) -> Result<Campaign, StoreError> {
+    let (id, name, message_id, status, scheduled_at, started_at, finished_at) = row;
+    Ok(Campaign {
+        id,
+        name,
+        message_id,
+        status: status
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("campaign {id}: {e}")))?,
+        scheduled_at,
+        started_at,
+        finished_at,
+        lists: Vec::new(),
+    })
+}

@@ -1,0 +1,235 @@
+//! The one place for SQL: subscribers, lists, campaigns, the delivery ledger and reach.
+//!
+//! Both backends run the same SQL text wherever the dialects agree (`$1`
+//! placeholders, `ON CONFLICT`, `RETURNING`, `FILTER`); [`on_pool!`] compiles each
+//! query once per backend so rows decode natively, without the `Any` driver's
+//! conversions.
+
+mod campaigns;
+mod ledger;
+mod lists;
+mod reach;
+mod sessions;
+mod settings;
+mod subscriber_admin;
+mod subscribers;
+mod timeline;
+mod tokens;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use campaigns::{Campaign, NewCampaign};
+pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerCounts, Recipient};
+pub use lists::ListSummary;
+pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
+pub use sessions::WebSession;
+pub use subscriber_admin::{ConfirmOutcome, SignupState};
+pub use subscribers::{BounceMark, Consent, ImportSummary, NewSubscriber, Subscriber};
+pub use timeline::{DayReach, LedgerGauge};
+pub use tokens::{ApiToken, StoredToken};
+
+/// Milliseconds since the Unix epoch, UTC: the stored form of every timestamp.
+pub type Millis = i64;
+
+/// The current time as stored.
+pub fn now_millis() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// What can go wrong talking to the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The `DATABASE_URL` names no backend willay supports.
+    #[error("unsupported DATABASE_URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database refused or failed a query.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed to apply.
+    #[error("could not apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A named list does not exist.
+    #[error("there is no list named `{0}` (see `willay lists`)")]
+    UnknownList(String),
+    /// A campaign id does not exist.
+    #[error("there is no campaign with id {0} (see `willay campaigns list`)")]
+    UnknownCampaign(i64),
+    /// A subscriber id does not exist.
+    #[error("there is no subscriber with id {0}")]
+    UnknownSubscriber(i64),
+    /// A state change that the campaign's lifecycle does not allow.
+    #[error("campaign {id} is {from}; it cannot become {to}")]
+    Transition {
+        /// The campaign.
+        id: i64,
+        /// Its current state.
+        from: crate::domain::CampaignStatus,
+        /// The refused target state.
+        to: crate::domain::CampaignStatus,
+    },
+    /// A stored value that no longer parses (a bug or a hand-edited row).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+}
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file, one writer.
+    Sqlite,
+    /// The scale-out engine shared by many workers.
+    Postgres,
+}
+
+/// Tuning for the connection pool.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Most connections held open at once.
+    pub max_connections: u32,
+    /// How long to wait for a connection (and, on SQLite, for the write lock).
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend.
+///
+/// The body is compiled twice, once per backend, so it must be valid for both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and applies pending migrations.
+    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, StoreError> {
+        let store = Self::connect_without_migrating(url, settings).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without touching the schema (for `willay migrate` to report on).
+    pub async fn connect_without_migrating(
+        url: &str,
+        settings: &PoolSettings,
+    ) -> Result<Self, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // WAL with NORMAL is durable across application crashes; only an OS
+                // crash may lose the last transactions, which the ledger tolerates.
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(settings.acquire_timeout);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(settings.max_connections)
+                .acquire_timeout(settings.acquire_timeout)
+                .connect_with(options)
+                .await?;
+            Pool::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(settings.max_connections)
+                .acquire_timeout(settings.acquire_timeout)
+                .connect_with(options)
+                .await?;
+            Pool::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        Ok(Self { pool })
+    }
+
+    /// Applies the embedded migrations for this backend; returns how many were new.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        // Before the first run the bookkeeping table does not exist: zero applied.
+        let before: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(pool)
+                .await
+                .unwrap_or(0)
+        });
+        let total = match &self.pool {
+            Pool::Sqlite(pool) => {
+                let migrator = sqlx::migrate!("migrations/sqlite");
+                migrator.run(pool).await?;
+                migrator.migrations.len()
+            }
+            Pool::Postgres(pool) => {
+                let migrator = sqlx::migrate!("migrations/postgres");
+                migrator.run(pool).await?;
+                migrator.migrations.len()
+            }
+        };
+        Ok(total.saturating_sub(before as usize))
+    }
+
+    /// Which engine this store uses.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection (checkpointing the SQLite WAL).
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Hides the password of a database URL so it can be shown in messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://willay:s3cret@db.example.org/willay"),
+            "postgres://willay:***@db.example.org/willay"
+        );
+        assert_eq!(redact_url("sqlite://willay.db"), "sqlite://willay.db");
+    }
+}

@@ -1,0 +1,202 @@
+//! Reach: what the ledger says about people targeted, reached and lost.
+
+use std::collections::BTreeMap;
+
+use super::{Store, StoreError, on_pool};
+
+/// Which part of the ledger to count.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReachFilter {
+    /// One campaign, or all of them.
+    pub campaign_id: Option<i64>,
+}
+
+/// Counts for one slice of the ledger (a campaign, a locale, a region, a list…).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReachRow {
+    /// Distinct people with a ledger row.
+    pub people_targeted: i64,
+    /// Distinct people with at least one delivered message.
+    pub people_reached: i64,
+    /// Delivered messages (one per campaign and person at most).
+    pub messages_delivered: i64,
+    /// Rows given up on.
+    pub failed: i64,
+    /// Rows not yet settled (waiting or being sent).
+    pub pending: i64,
+    /// Rows not sent on purpose (cancelled campaign, person left before the send).
+    pub skipped: i64,
+    /// People reached who unsubscribed after the message.
+    pub unsubscribed_since: i64,
+    /// People whose address hard-bounced (at send time or by a later bounce report).
+    pub bounced: i64,
+}
+
+/// One labelled row of a breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Breakdown {
+    /// The locale, region, list or campaign this row counts.
+    pub key: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub counts: ReachRow,
+}
+
+/// Reach over the filtered ledger, with its breakdowns.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Reach {
+    /// Totals.
+    #[serde(flatten)]
+    pub totals: ReachRow,
+    /// Locale → people reached.
+    pub by_locale: BTreeMap<String, i64>,
+    /// Region → people reached.
+    pub by_region: BTreeMap<String, i64>,
+    /// List → people reached.
+    pub by_list: BTreeMap<String, i64>,
+    /// Full counts per locale, region, list and campaign.
+    pub detail: ReachDetail,
+}
+
+/// Every breakdown with full counts.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ReachDetail {
+    /// Per locale actually used (rows not yet rendered count under `-`).
+    pub locales: Vec<Breakdown>,
+    /// Per region as recorded when the audience was expanded.
+    pub regions: Vec<Breakdown>,
+    /// Per target list (a person on two lists counts in both).
+    pub lists: Vec<Breakdown>,
+    /// Per campaign, `#id name`.
+    pub campaigns: Vec<Breakdown>,
+}
+
+// The aggregate columns shared by every reach query, over deliveries `d`.
+macro_rules! reach_sql {
+    ($key:literal, $from:literal, $group:literal) => {
+        concat!(
+            "SELECT ",
+            $key,
+            " AS k, ",
+            "COUNT(DISTINCT d.subscriber_id), ",
+            "COUNT(DISTINCT CASE WHEN d.state = 'sent' THEN d.subscriber_id END), ",
+            "COUNT(CASE WHEN d.state = 'sent' THEN 1 END), ",
+            "COUNT(CASE WHEN d.state = 'failed' THEN 1 END), ",
+            "COUNT(CASE WHEN d.state IN ('pending', 'sending') THEN 1 END), ",
+            "COUNT(CASE WHEN d.state = 'skipped' THEN 1 END), ",
+            "COUNT(DISTINCT CASE WHEN d.unsubscribed_at IS NOT NULL THEN d.subscriber_id END), ",
+            "COUNT(DISTINCT CASE WHEN d.bounced_at IS NOT NULL THEN d.subscriber_id END) ",
+            "FROM deliveries d ",
+            $from,
+            " WHERE ($1 IS NULL OR d.campaign_id = $1) ",
+            $group
+        )
+    };
+}
+
+type Row = (String, i64, i64, i64, i64, i64, i64, i64, i64);
+
+const TOTALS: &str = reach_sql!("''", "", "");
+const BY_LOCALE: &str = reach_sql!(
+    "COALESCE(d.locale, '-')",
+    "",
+    "GROUP BY COALESCE(d.locale, '-') ORDER BY 1"
+);
+const BY_REGION: &str = reach_sql!("d.region", "", "GROUP BY d.region ORDER BY 1");
+const BY_LIST: &str = reach_sql!(
+    "l.name",
+    "JOIN campaign_lists cl ON cl.campaign_id = d.campaign_id \
+     JOIN memberships m ON m.list_id = cl.list_id AND m.subscriber_id = d.subscriber_id \
+     JOIN lists l ON l.id = cl.list_id",
+    "GROUP BY l.name ORDER BY 1"
+);
+const BY_CAMPAIGN: &str = reach_sql!(
+    "CAST(d.campaign_id AS TEXT)",
+    "",
+    "GROUP BY d.campaign_id ORDER BY d.campaign_id"
+);
+
+impl Store {
+    /// Reach over the ledger, filtered, with breakdowns by locale, region, list and campaign.
+    pub async fn reach(&self, filter: ReachFilter) -> Result<Reach, StoreError> {
+        let totals = self
+            .reach_rows(TOTALS, filter)
+            .await?
+            .pop()
+            .map(|b| b.counts)
+            .unwrap_or_default();
+        let locales = self.reach_rows(BY_LOCALE, filter).await?;
+        let regions = self.reach_rows(BY_REGION, filter).await?;
+        let lists = self.reach_rows(BY_LIST, filter).await?;
+        let mut campaigns = self.reach_rows(BY_CAMPAIGN, filter).await?;
+        let names: BTreeMap<String, String> = self
+            .campaigns()
+            .await?
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name))
+            .collect();
+        for row in &mut campaigns {
+            if let Some(name) = names.get(&row.key) {
+                row.key = format!("#{} {}", row.key, name);
+            }
+        }
+        let reached = |rows: &[Breakdown], skip_unrendered: bool| {
+            rows.iter()
+                .filter(|b| !(skip_unrendered && b.key == "-"))
+                .map(|b| (b.key.clone(), b.counts.people_reached))
+                .collect()
+        };
+        Ok(Reach {
+            totals,
+            by_locale: reached(&locales, true),
+            by_region: reached(&regions, false),
+            by_list: reached(&lists, false),
+            detail: ReachDetail {
+                locales,
+                regions,
+                lists,
+                campaigns,
+            },
+        })
+    }
+
+    async fn reach_rows(
+        &self,
+        sql: &'static str,
+        filter: ReachFilter,
+    ) -> Result<Vec<Breakdown>, StoreError> {
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(sql).bind(filter.campaign_id).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    key,
+                    targeted,
+                    reached,
+                    delivered,
+                    failed,
+                    pending,
+                    skipped,
+                    unsubscribed,
+                    bounced,
+                )| {
+                    Breakdown {
+                        key,
+                        counts: ReachRow {
+                            people_targeted: targeted,
+                            people_reached: reached,
+                            messages_delivered: delivered,
+                            failed,
+                            pending,
+                            skipped,
+                            unsubscribed_since: unsubscribed,
+                            bounced,
+                        },
+                    }
+                },
+            )
+            .collect())
+    }
+}

@@ -1,0 +1,244 @@
+//! Subscribers and their list memberships.
+
+use crate::domain::{EmailAddress, SubscriberStatus};
+
+use super::{Millis, Store, StoreError, on_pool};
+
+/// A person to import or create, already validated.
+#[derive(Debug, Clone)]
+pub struct NewSubscriber {
+    /// Their address.
+    pub email: EmailAddress,
+    /// How they like to be addressed; may be empty.
+    pub name: String,
+    /// Their language tag as given (canonicalised when it parses).
+    pub language: String,
+    /// Their region, e.g. `Huancavelica`.
+    pub region: String,
+}
+
+/// A stored subscriber.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Subscriber {
+    /// Row id.
+    pub id: i64,
+    /// Their address.
+    pub email: String,
+    /// Their name; may be empty.
+    pub name: String,
+    /// Their language tag as stored.
+    pub language: String,
+    /// Their region.
+    pub region: String,
+    /// Whether they receive campaigns.
+    pub status: SubscriberStatus,
+}
+
+/// The effect of one import batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows that created a subscriber.
+    pub created: u64,
+    /// Rows that updated an existing subscriber (same address, any case).
+    pub updated: u64,
+}
+
+/// How consent was obtained, recorded with every subscriber created.
+#[derive(Debug, Clone)]
+pub struct Consent {
+    /// The status new subscribers start in.
+    pub status: SubscriberStatus,
+    /// Free text naming the source, e.g. `csv import subscribers.csv`.
+    pub source: String,
+}
+
+// Stays well below SQLite's and PostgreSQL's bound-parameter limits (9 per row).
+const IMPORT_CHUNK: usize = 1000;
+
+impl Store {
+    /// Creates or updates subscribers by address and adds them to `list_id`.
+    ///
+    /// Existing subscribers keep their status and consent record: a re-import must
+    /// never re-subscribe someone who left. Each chunk is one transaction.
+    /// `people` must not repeat an address (PostgreSQL refuses to upsert a row
+    /// twice in one statement); [`crate::import`] removes repeats first.
+    pub async fn upsert_subscribers(
+        &self,
+        people: &[NewSubscriber],
+        consent: &Consent,
+        list_id: Option<i64>,
+        now: Millis,
+    ) -> Result<ImportSummary, StoreError> {
+        let mut summary = ImportSummary::default();
+        for chunk in people.chunks(IMPORT_CHUNK) {
+            let created = on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO subscribers (email, email_key, name, language, region, status, \
+                     consent_at, consent_source, created_at, updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, person| {
+                    row.push_bind(person.email.as_str())
+                        .push_bind(person.email.key())
+                        .push_bind(person.name.as_str())
+                        .push_bind(person.language.as_str())
+                        .push_bind(person.region.as_str())
+                        .push_bind(consent.status.as_str())
+                        .push_bind((consent.status == SubscriberStatus::Confirmed).then_some(now))
+                        .push_bind(consent.source.as_str())
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                insert.push(
+                    " ON CONFLICT (email_key) DO UPDATE SET email = excluded.email, \
+                     name = excluded.name, language = excluded.language, \
+                     region = excluded.region, updated_at = excluded.updated_at RETURNING id, created_at",
+                );
+                let rows: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *tx).await?;
+                // An update keeps the old created_at: only rows made now are new.
+                let created = rows.iter().filter(|(_, created_at)| *created_at == now).count();
+                let ids: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
+                if let Some(list_id) = list_id {
+                    let mut join = sqlx::QueryBuilder::new(
+                        "INSERT INTO memberships (list_id, subscriber_id, created_at) ",
+                    );
+                    join.push_values(&ids, |mut row, id| {
+                        row.push_bind(list_id).push_bind(*id).push_bind(now);
+                    });
+                    join.push(" ON CONFLICT DO NOTHING");
+                    join.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                created as u64
+            });
+            summary.created += created;
+            summary.updated += chunk.len() as u64 - created;
+        }
+        Ok(summary)
+    }
+
+    /// How many subscribers exist, in any status.
+    pub async fn subscriber_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM subscribers").fetch_one(pool).await?
+        });
+        Ok(n as u64)
+    }
+
+    /// One subscriber by id.
+    pub async fn subscriber(&self, id: i64) -> Result<Subscriber, StoreError> {
+        let row: Option<(i64, String, String, String, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT id, email, name, language, region, status FROM subscribers WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        let (id, email, name, language, region, status) =
+            row.ok_or(StoreError::UnknownSubscriber(id))?;
+        Ok(Subscriber {
+            id,
+            email,
+            name,
+            language,
+            region,
+            status: status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        })
+    }
+
+    /// Marks a subscriber unsubscribed, crediting the campaigns that reached them.
+    ///
+    /// Returns false when they had already left (the click is idempotent).
+    pub async fn unsubscribe(&self, subscriber_id: i64, now: Millis) -> Result<bool, StoreError> {
+        let changed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = $2, updated_at = $2 \
+                 WHERE id = $1 AND status <> 'unsubscribed'",
+            )
+            .bind(subscriber_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                sqlx::query(
+                    "UPDATE deliveries SET unsubscribed_at = $2 \
+                     WHERE subscriber_id = $1 AND state = 'sent' AND unsubscribed_at IS NULL",
+                )
+                .bind(subscriber_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            changed
+        });
+        Ok(changed > 0)
+    }
+}
+
+/// What marking an address as bounced did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BounceMark {
+    /// The subscriber is now `bounced`.
+    Marked,
+    /// They already were.
+    AlreadyBounced,
+    /// No subscriber has this address.
+    Unknown,
+}
+
+impl Store {
+    /// Marks the subscriber with this address bounced (a bounce report is final),
+    /// and credits the bounce to the delivery it answers: `delivery` when the
+    /// report names it, else their latest delivered message.
+    pub async fn mark_bounced(
+        &self,
+        email: &crate::domain::EmailAddress,
+        delivery: Option<(i64, i64)>,
+        now: Millis,
+    ) -> Result<BounceMark, StoreError> {
+        let mark = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, status FROM subscribers WHERE email_key = $1",
+            )
+            .bind(email.key())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let mark = match found {
+                None => BounceMark::Unknown,
+                Some((_, status)) if status == "bounced" => BounceMark::AlreadyBounced,
+                Some((id, _)) => {
+                    sqlx::query(
+                        "UPDATE subscribers SET status = 'bounced', hard_bounces = hard_bounces + 1, \
+                         updated_at = $2 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    let named = delivery.filter(|(_, subscriber)| *subscriber == id).map(|(c, _)| c);
+                    sqlx::query(
+                        "UPDATE deliveries SET bounced_at = $2 WHERE bounced_at IS NULL AND id = ( \
+                            SELECT id FROM deliveries WHERE subscriber_id = $1 AND state = 'sent' \
+                            AND ($3 IS NULL OR campaign_id = $3) ORDER BY sent_at DESC LIMIT 1)",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .bind(named)
+                    .execute(&mut *tx)
+                    .await?;
+                    BounceMark::Marked
+                }
+            };
+            tx.commit().await?;
+            mark
+        });
+        Ok(mark)
+    }
+}

@@ -1,0 +1,124 @@
+//! API tokens: created by `willay tokens create`, checked on every API call.
+
+use super::{Millis, Store, StoreError, on_pool};
+
+/// A token as listed (never its secret, which is not stored).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiToken {
+    /// Row id.
+    pub id: i64,
+    /// The name given at creation, e.g. `ana-laptop`.
+    pub name: String,
+    /// When it was created.
+    pub created_at: Millis,
+    /// When it last authenticated a request.
+    pub last_used_at: Option<Millis>,
+}
+
+/// What the store holds to check a presented token.
+#[derive(Debug, Clone)]
+pub struct StoredToken {
+    /// Row id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// SHA-256 of the whole token text.
+    pub hash: Vec<u8>,
+}
+
+impl Store {
+    /// Stores a new token; `Ok(None)` when the name is taken.
+    pub async fn insert_api_token(
+        &self,
+        name: &str,
+        selector: &str,
+        hash: &[u8],
+        now: Millis,
+    ) -> Result<Option<i64>, StoreError> {
+        let id: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "INSERT INTO api_tokens (name, selector, token_hash, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+            )
+            .bind(name)
+            .bind(selector)
+            .bind(hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(id)
+    }
+
+    /// The token whose selector is `selector`, if any.
+    pub async fn api_token_by_selector(
+        &self,
+        selector: &str,
+    ) -> Result<Option<StoredToken>, StoreError> {
+        let row: Option<(i64, String, Vec<u8>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name, token_hash FROM api_tokens WHERE selector = $1")
+                .bind(selector)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.map(|(id, name, hash)| StoredToken { id, name, hash }))
+    }
+
+    /// Records that a token was used (at most once a minute, to spare writes).
+    pub async fn touch_api_token(&self, id: i64, now: Millis) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $2 \
+                 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - 60000)",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Every token, by name.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        let rows: Vec<(i64, String, i64, Option<i64>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_tokens ORDER BY name")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, last_used_at)| ApiToken {
+                id,
+                name,
+                created_at,
+                last_used_at,
+            })
+            .collect())
+    }
+
+    /// Deletes a token and, with it, every dashboard session it opened.
+    ///
+    /// Returns false when no token has that name.
+    pub async fn revoke_api_token(&self, name: &str) -> Result<bool, StoreError> {
+        let deleted = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Explicit rather than relying on the cascade, which SQLite applies
+            // only when foreign keys are enabled on the connection.
+            sqlx::query(
+                "DELETE FROM web_sessions WHERE token_id IN (SELECT id FROM api_tokens WHERE name = $1)",
+            )
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+            let deleted = sqlx::query("DELETE FROM api_tokens WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            deleted
+        });
+        Ok(deleted > 0)
+    }
+}

@@ -1,0 +1,381 @@
+//! Lists and subscribers.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+
+use super::{Body, Id};
+use crate::domain::{EmailAddress, LanguageTag, ListName, SubscriberStatus};
+use crate::store::{NewSubscriber, StoreError, now_millis};
+use crate::web::WebState;
+use crate::web::auth::ApiCaller;
+use crate::web::error::{ApiError, ErrorBody};
+
+/// A list with head counts.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ListView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Members in any status.
+    pub members: i64,
+    /// Members who receive campaigns.
+    pub confirmed: i64,
+}
+
+/// A list to create.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewList {
+    /// Its name, e.g. `huancavelica-2026`.
+    pub name: String,
+}
+
+/// Every list, by name.
+#[utoipa::path(get, path = "/api/lists", tag = "lists", security(("bearer" = [])),
+    responses((status = 200, body = [ListView]), (status = 401, body = ErrorBody)))]
+pub async fn list_lists(
+    State(state): State<WebState>,
+    _: ApiCaller,
+) -> Result<Json<Vec<ListView>>, ApiError> {
+    let lists = state.app.store.lists().await?;
+    Ok(Json(
+        lists
+            .into_iter()
+            .map(|l| ListView {
+                id: l.id,
+                name: l.name,
+                members: l.members,
+                confirmed: l.confirmed,
+            })
+            .collect(),
+    ))
+}
+
+/// Creates a list.
+#[utoipa::path(post, path = "/api/lists", tag = "lists", security(("bearer" = [])), request_body = NewList,
+    responses((status = 201, body = ListView), (status = 401, body = ErrorBody),
+        (status = 409, description = "a list of that name exists", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_list(
+    State(state): State<WebState>,
+    _: ApiCaller,
+    Body(body): Body<NewList>,
+) -> Result<(StatusCode, Json<ListView>), ApiError> {
+    let name = ListName::parse(&body.name)
+        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+    let (id, created) = state.app.store.ensure_list(&name, now_millis()).await?;
+    if !created {
+        return Err(ApiError::conflict(
+            "list_exists",
+            format!("a list named `{name}` already exists"),
+        ));
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(ListView {
+            id,
+            name: name.to_string(),
+            members: 0,
+            confirmed: 0,
+        }),
+    ))
+}
+
+/// A subscriber, with the lists they are on.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SubscriberView {
+    /// Id.
+    pub id: i64,
+    /// Address.
+    pub email: String,
+    /// Name; may be empty.
+    pub name: String,
+    /// Language tag as stored.
+    pub language: String,
+    /// Region.
+    pub region: String,
+    /// `unconfirmed`, `confirmed`, `unsubscribed` or `bounced`.
+    pub status: String,
+    /// Names of their lists.
+    pub lists: Vec<String>,
+}
+
+/// A subscriber to create.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewSubscriberBody {
+    /// Address (required).
+    pub email: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Language tag, e.g. `quz-PE`.
+    #[serde(default)]
+    pub language: String,
+    /// Region.
+    #[serde(default)]
+    pub region: String,
+    /// `confirmed` (default: consent was recorded elsewhere) or `unconfirmed`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Lists to add them to (must exist).
+    #[serde(default)]
+    pub lists: Vec<String>,
+}
+
+/// Changes to a subscriber; absent fields stay as they are.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct SubscriberPatch {
+    /// New language tag.
+    pub language: Option<String>,
+    /// New region.
+    pub region: Option<String>,
+    /// `confirmed` (only from `unconfirmed`) or `unsubscribed`.
+    pub status: Option<String>,
+}
+
+async fn view(state: &WebState, id: i64) -> Result<SubscriberView, ApiError> {
+    let s = state.app.store.subscriber(id).await?;
+    Ok(SubscriberView {
+        lists: state.app.store.subscriber_lists(id).await?,
+        id: s.id,
+        email: s.email,
+        name: s.name,
+        language: s.language,
+        region: s.region,
+        status: s.status.to_string(),
+    })
+}
+
+fn language(tag: &str) -> Result<String, ApiError> {
+    if tag.trim().is_empty() {
+        return Ok(String::new());
+    }
+    LanguageTag::parse(tag)
+        .map(|t| t.to_string())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "invalid_language",
+                format!("`{tag}` is not a language tag (e.g. es, en-GB, quz-PE)"),
+            )
+        })
+}
+
+/// Creates one subscriber.
+#[utoipa::path(post, path = "/api/subscribers", tag = "subscribers", security(("bearer" = [])),
+    request_body = NewSubscriberBody,
+    responses((status = 201, body = SubscriberView), (status = 401, body = ErrorBody),
+        (status = 409, description = "the address is already subscribed", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_subscriber(
+    State(state): State<WebState>,
+    caller: ApiCaller,
+    Body(body): Body<NewSubscriberBody>,
+) -> Result<(StatusCode, Json<SubscriberView>), ApiError> {
+    let email = EmailAddress::parse(&body.email)
+        .map_err(|e| ApiError::invalid("invalid_email", e.to_string()))?;
+    let status = match body.status.as_deref() {
+        None | Some("confirmed") => SubscriberStatus::Confirmed,
+        Some("unconfirmed") => SubscriberStatus::Unconfirmed,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "invalid_status",
+                format!("a new subscriber is `confirmed` or `unconfirmed`, not `{other}`"),
+            ));
+        }
+    };
+    let mut list_ids = Vec::new();
+    for name in &body.lists {
+        let name = ListName::parse(name)
+            .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+        list_ids.push(state.app.store.list_id(&name).await?);
+    }
+    let person = NewSubscriber {
+        email,
+        name: body.name.trim().to_owned(),
+        language: language(&body.language)?,
+        region: body.region.trim().to_owned(),
+    };
+    let source = format!("admin API (token {})", caller.token_name);
+    let id = state
+        .app
+        .store
+        .create_subscriber(&person, status, &source, &list_ids, now_millis())
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "subscriber_exists",
+                "a subscriber with that address already exists",
+            )
+        })?;
+    Ok((StatusCode::CREATED, Json(view(&state, id).await?)))
+}
+
+/// One subscriber.
+#[utoipa::path(get, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "subscriber id")),
+    responses((status = 200, body = SubscriberView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_subscriber(
+    State(state): State<WebState>,
+    _: ApiCaller,
+    Id(id): Id,
+) -> Result<Json<SubscriberView>, ApiError> {
+    Ok(Json(view(&state, id).await?))
+}
+
+/// Changes language, region or status.
+#[utoipa::path(patch, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "subscriber id")), request_body = SubscriberPatch,
+    responses((status = 200, body = SubscriberView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the status change is not allowed from the current status", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_subscriber(
+    State(state): State<WebState>,
+    caller: ApiCaller,
+    Id(id): Id,
+    Body(patch): Body<SubscriberPatch>,
+) -> Result<Json<SubscriberView>, ApiError> {
+    let store = &state.app.store;
+    let current = store.subscriber(id).await?;
+    let language = patch.language.as_deref().map(language).transpose()?;
+    let now = now_millis();
+    if let Some(status) = patch.status.as_deref() {
+        let target: SubscriberStatus =
+            status.parse().map_err(|e: crate::domain::StatusError| {
+                ApiError::invalid("invalid_status", e.to_string())
+            })?;
+        match target {
+            _ if target == current.status => {}
+            SubscriberStatus::Unsubscribed => {
+                store.unsubscribe(id, now).await?;
+            }
+            SubscriberStatus::Confirmed => {
+                let source = format!("admin API (token {})", caller.token_name);
+                if !store.confirm_by_admin(id, &source, now).await? {
+                    return Err(ApiError::conflict(
+                        "status_conflict",
+                        format!(
+                            "a subscriber who is {} cannot be confirmed by staff; they can sign up again through the subscribe page",
+                            current.status
+                        ),
+                    ));
+                }
+            }
+            other => {
+                return Err(ApiError::invalid(
+                    "invalid_status",
+                    format!("status can be set to `confirmed` or `unsubscribed`, not `{other}`"),
+                ));
+            }
+        }
+    }
+    if language.is_some() || patch.region.is_some() {
+        store
+            .update_subscriber_profile(
+                id,
+                language.as_deref(),
+                patch.region.as_deref().map(str::trim),
+                now,
+            )
+            .await?;
+    }
+    Ok(Json(view(&state, id).await?))
+}
+
+/// Erases a subscriber: personal data and memberships go, unsent deliveries are
+/// skipped, and the ledger keeps its anonymous counts (reach does not change).
+#[utoipa::path(delete, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "subscriber id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_subscriber(
+    State(state): State<WebState>,
+    _: ApiCaller,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    if state.app.store.delete_subscriber(id, now_millis()).await? {
+        tracing::info!(subscriber_id = id, "subscriber erased");
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(StoreError::UnknownSubscriber(id).into())
+    }
+}
+
+/// Where imported rows go and in which status.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ImportQuery {
+    /// Add everyone to this list (it must exist).
+    pub list: Option<String>,
+    /// `confirmed` (default: the file records consent) or `unconfirmed`.
+    pub status: Option<String>,
+}
+
+/// A line of the file that was refused or imported with a caveat.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LineNoteView {
+    /// 1-based line number (the header is line 1).
+    pub line: u64,
+    /// Why.
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    /// New subscribers.
+    pub created: u64,
+    /// Existing subscribers updated (status never changes on import).
+    pub updated: u64,
+    /// Lines refused.
+    pub rejected: Vec<LineNoteView>,
+    /// Lines imported with a caveat.
+    pub warnings: Vec<LineNoteView>,
+}
+
+/// Imports a CSV file (header `email,name,language,region`) sent as the body.
+#[utoipa::path(post, path = "/api/subscribers/import", tag = "subscribers", security(("bearer" = [])),
+    params(ImportQuery), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportResult), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_subscribers(
+    State(state): State<WebState>,
+    caller: ApiCaller,
+    Query(query): Query<ImportQuery>,
+    csv: axum::body::Bytes,
+) -> Result<Json<ImportResult>, ApiError> {
+    let list = query
+        .list
+        .as_deref()
+        .map(ListName::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+    let status = match query.status.as_deref() {
+        None | Some("confirmed") => SubscriberStatus::Confirmed,
+        Some("unconfirmed") => SubscriberStatus::Unconfirmed,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "invalid_status",
+                format!("import status is `confirmed` or `unconfirmed`, not `{other}`"),
+            ));
+        }
+    };
+    let source = format!("API upload (token {})", caller.token_name);
+    let report = state
+        .app
+        .import_subscribers(csv.as_ref(), &source, list.as_ref(), status, |_, _| {})
+        .await?;
+    let notes = |notes: Vec<crate::import::LineNote>| {
+        notes
+            .into_iter()
+            .map(|n| LineNoteView {
+                line: n.line,
+                message: n.message,
+            })
+            .collect()
+    };
+    Ok(Json(ImportResult {
+        created: report.summary.created,
+        updated: report.summary.updated,
+        rejected: notes(report.rejected),
+        warnings: notes(report.warnings),
+    }))
+}

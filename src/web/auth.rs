@@ -1,0 +1,217 @@
+//! Who may use the admin side: API tokens (bearer), dashboard sessions (a
+//! cookie) and anti-forgery values for every form.
+//!
+//! Tokens are `wly_` + 43 base64url characters (256 random bits). The first
+//! 12 characters select the row; the SHA-256 of the whole token is compared in
+//! constant time, so neither the lookup nor the comparison leaks the secret.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::WebState;
+use super::error::ApiError;
+use crate::store::{Store, StoreError, StoredToken, WebSession, now_millis};
+
+const TOKEN_PREFIX: &str = "wly_";
+const TOKEN_CHARS: usize = 43;
+const SELECTOR_CHARS: usize = 12;
+
+/// The dashboard session cookie.
+pub const SESSION_COOKIE: &str = "willay_session";
+/// The anti-forgery cookie of forms shown before a session exists (log-in, subscribe).
+pub const FORM_COOKIE: &str = "willay_form";
+
+/// Why a token could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Another token has that name.
+    #[error("a token named `{0}` already exists (revoke it first, or pick another name)")]
+    NameTaken(String),
+    /// The name is empty or has control characters.
+    #[error("a token name must be 1–100 printable characters")]
+    BadName,
+    /// Database trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// 32 random bytes, base64url: session ids, anti-forgery values, token secrets.
+pub fn random_text() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// SHA-256 of a secret, as stored.
+pub fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Equality that takes the same time wherever the inputs differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Creates a token named `name`; returns the only copy of its text.
+pub async fn create_token(store: &Store, name: &str) -> Result<String, TokenError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(TokenError::BadName);
+    }
+    let token = format!("{TOKEN_PREFIX}{}", random_text());
+    let selector = &token[TOKEN_PREFIX.len()..TOKEN_PREFIX.len() + SELECTOR_CHARS];
+    match store
+        .insert_api_token(name, selector, &digest(&token), now_millis())
+        .await?
+    {
+        Some(_) => Ok(token),
+        None => Err(TokenError::NameTaken(name.to_owned())),
+    }
+}
+
+/// The stored token that `presented` is, if it is one of ours and not revoked.
+pub async fn authenticate(
+    store: &Store,
+    presented: &str,
+) -> Result<Option<StoredToken>, StoreError> {
+    let presented = presented.trim();
+    let Some(body) = presented.strip_prefix(TOKEN_PREFIX) else {
+        return Ok(None);
+    };
+    if body.len() != TOKEN_CHARS || !body.is_ascii() {
+        return Ok(None);
+    }
+    let Some(stored) = store.api_token_by_selector(&body[..SELECTOR_CHARS]).await? else {
+        return Ok(None);
+    };
+    if !bool::from(digest(presented).ct_eq(&stored.hash)) {
+        return Ok(None);
+    }
+    store.touch_api_token(stored.id, now_millis()).await?;
+    Ok(Some(stored))
+}
+
+/// An API caller authenticated by `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiCaller {
+    /// The token's name (for logs; never the token).
+    pub token_name: String,
+}
+
+impl FromRequestParts<WebState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, ApiError> {
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, token) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(token)
+            })
+            .ok_or(ApiError::Unauthorized)?;
+        let token = authenticate(&state.app.store, presented)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Self {
+            token_name: token.name,
+        })
+    }
+}
+
+/// The value of cookie `name` in the request, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Secure on https, whole site.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("cookie values are base64url")
+}
+
+/// A logged-in dashboard user.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// The session.
+    pub session: WebSession,
+    /// Hash of the cookie value (the session's key).
+    pub id_hash: Vec<u8>,
+}
+
+impl Staff {
+    /// Whether a form's anti-forgery value is this session's.
+    pub fn csrf_ok(&self, presented: &str) -> bool {
+        same_secret(presented, &self.session.csrf)
+    }
+}
+
+impl FromRequestParts<WebState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/login").into_response();
+        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_login());
+        };
+        let id_hash = digest(&value);
+        match state.app.store.session(&id_hash, now_millis()).await {
+            Ok(Some(session)) => Ok(Self { session, id_hash }),
+            Ok(None) => Err(to_login()),
+            Err(error) => Err(ApiError::from(error).into_response()),
+        }
+    }
+}
+
+/// The anti-forgery value for a form shown before any session exists: reuses
+/// the visitor's form cookie, or makes a new one (double-submit cookie).
+pub fn form_token(headers: &HeaderMap) -> (String, bool) {
+    match cookie(headers, FORM_COOKIE).filter(|v| v.len() == TOKEN_CHARS) {
+        Some(existing) => (existing, false),
+        None => (random_text(), true),
+    }
+}
+
+/// Whether a posted form carries the same anti-forgery value as its cookie.
+pub fn form_token_ok(headers: &HeaderMap, presented: &str) -> bool {
+    cookie(headers, FORM_COOKIE)
+        .is_some_and(|c| c.len() == TOKEN_CHARS && same_secret(&c, presented))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; willay_session=xyz; b=2"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    #[test]
+    fn compares_secrets_by_value_only() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Double opt-in: signed, expiring confirmation links and the mail that carries them.
+//!
+//! A token is `base64url(version ‖ subscriber ‖ list ‖ issued-at ms ‖ tag)`, the
+//! tag being the first 16 bytes of HMAC-SHA256 under the same key as unsubscribe
+//! links. Its version byte (2) differs from theirs (1) and is covered by the tag,
+//! so neither kind of link can be passed off as the other.
+
+use askama::Template;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::i18n::Words;
+use crate::app::App;
+use crate::mail::Transport;
+use crate::store::Millis;
+
+const VERSION: u8 = 2;
+const PAYLOAD_LEN: usize = 1 + 8 + 8 + 8;
+const TAG_LEN: usize = 16;
+
+/// What a confirmation link says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmToken {
+    /// The person confirming.
+    pub subscriber_id: i64,
+    /// The list they asked to join, if any.
+    pub list_id: Option<i64>,
+    /// When the link was issued (UTC ms).
+    pub issued_at: Millis,
+}
+
+/// Why a confirmation link was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConfirmTokenError {
+    /// Not one of our confirmation links (cut, altered, or another kind of link).
+    #[error("the confirmation link is malformed")]
+    Malformed,
+    /// The signature does not match.
+    #[error("the confirmation link's signature does not match")]
+    BadSignature,
+    /// Valid but too old.
+    #[error("the confirmation link has expired")]
+    Expired,
+}
+
+/// Signs and checks confirmation links.
+#[derive(Clone)]
+pub struct ConfirmSigner {
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for ConfirmSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfirmSigner([redacted])")
+    }
+}
+
+impl ConfirmSigner {
+    /// A signer over raw key bytes.
+    pub fn new(key: &[u8]) -> Self {
+        Self {
+            mac: Hmac::new_from_slice(key).expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// The signer for the app's installation key (the unsubscribe links' key).
+    pub fn for_app(app: &App) -> Self {
+        use secrecy::ExposeSecret;
+        Self::new(app.signing_key().expose_secret())
+    }
+
+    /// The link text for `token`.
+    pub fn sign(&self, token: ConfirmToken) -> String {
+        let mut bytes = Vec::with_capacity(PAYLOAD_LEN + TAG_LEN);
+        bytes.push(VERSION);
+        bytes.extend_from_slice(&token.subscriber_id.to_be_bytes());
+        bytes.extend_from_slice(&token.list_id.unwrap_or(0).to_be_bytes());
+        bytes.extend_from_slice(&token.issued_at.to_be_bytes());
+        let mut mac = self.mac.clone();
+        mac.update(&bytes);
+        bytes.extend_from_slice(&mac.finalize().into_bytes()[..TAG_LEN]);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Checks the signature in constant time, then the age against `ttl_ms`.
+    pub fn verify(
+        &self,
+        text: &str,
+        now: Millis,
+        ttl_ms: i64,
+    ) -> Result<ConfirmToken, ConfirmTokenError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| ConfirmTokenError::Malformed)?;
+        if bytes.len() != PAYLOAD_LEN + TAG_LEN || bytes[0] != VERSION {
+            return Err(ConfirmTokenError::Malformed);
+        }
+        let (payload, tag) = bytes.split_at(PAYLOAD_LEN);
+        let mut mac = self.mac.clone();
+        mac.update(payload);
+        mac.verify_truncated_left(tag)
+            .map_err(|_| ConfirmTokenError::BadSignature)?;
+        let field =
+            |at: usize| i64::from_be_bytes(payload[at..at + 8].try_into().expect("8 bytes"));
+        let token = ConfirmToken {
+            subscriber_id: field(1),
+            list_id: Some(field(9)).filter(|id| *id != 0),
+            issued_at: field(17),
+        };
+        if now - token.issued_at > ttl_ms || token.issued_at > now + 60_000 {
+            return Err(ConfirmTokenError::Expired);
+        }
+        Ok(token)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/confirm_email.html")]
+struct HtmlMail<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    greeting: &'a str,
+    body: &'a str,
+    button: &'a str,
+    url: &'a str,
+    ignore: &'a str,
+    help: &'a str,
+    postal_address: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "web/confirm_email.txt")]
+struct TextMail<'a> {
+    greeting: &'a str,
+    body: &'a str,
+    link_text: &'a str,
+    url: &'a str,
+    ignore: &'a str,
+    help: &'a str,
+    postal_address: &'a str,
+}
+
+/// The confirmation mail's words and link, for one person.
+pub(super) struct ConfirmationMail<'a> {
+    pub to: &'a str,
+    pub url: &'a str,
+    pub ttl_hours: u64,
+}
+
+/// Why a confirmation mail could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ConfirmMailError {
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("message: {0}")]
+    Compose(#[from] crate::mail::ComposeError),
+    #[error("send: {0}")]
+    Send(#[from] crate::mail::SendError),
+}
+
+impl ConfirmMailError {
+    /// The kind of failure, safe to log (no address, no server reply).
+    pub(super) fn kind(&self) -> &'static str {
+        match self {
+            Self::Template(_) => "template",
+            Self::Compose(_) => "compose",
+            Self::Send(_) => "send",
+        }
+    }
+}
+
+impl ConfirmationMail<'_> {
+    /// Renders the mail in `words`' language and sends it through `transport`.
+    ///
+    /// Not a campaign message, so no `List-Unsubscribe`: there is nothing to
+    /// leave yet, and ignoring the mail is the way to say no. It greets nobody
+    /// by name: the form is public, and a name typed by a stranger must not
+    /// reach someone else's inbox.
+    pub(super) async fn send(
+        &self,
+        app: &App,
+        words: &Words<'_>,
+        transport: &Transport,
+    ) -> Result<(), ConfirmMailError> {
+        let lang = words.lang();
+        let greeting = words.get("web-confirm-mail-greeting");
+        let subject = words.get("web-confirm-mail-subject");
+        let body = words.get("web-confirm-mail-body");
+        let ignore = words.with("web-confirm-mail-ignore", "hours", self.ttl_hours);
+        let help = words.get("email-footer-help");
+        let postal_address = &app.settings.postal_address;
+        let html = HtmlMail {
+            lang: &lang,
+            subject: &subject,
+            greeting: &greeting,
+            body: &body,
+            button: &words.get("web-confirm-mail-button"),
+            url: self.url,
+            ignore: &ignore,
+            help: &help,
+            postal_address,
+        }
+        .render()?;
+        let text = TextMail {
+            greeting: &greeting,
+            body: &body,
+            link_text: &words.get("web-confirm-mail-link-text"),
+            url: self.url,
+            ignore: &ignore,
+            help: &help,
+            postal_address,
+        }
+        .render()?;
+        let message = app
+            .identity
+            .compose_transactional(self.to, &subject, &lang, text, html)?;
+        transport.send(message).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unsubscribe::TokenSigner;
+
+    #[test]
+    fn round_trips_and_expires() {
+        let s = ConfirmSigner::new(b"key");
+        let t = ConfirmToken {
+            subscriber_id: 5,
+            list_id: Some(3),
+            issued_at: 1_000_000,
+        };
+        let text = s.sign(t);
+        assert_eq!(s.verify(&text, 1_000_500, 1000), Ok(t));
+        assert_eq!(
+            s.verify(&text, 1_002_000, 1000),
+            Err(ConfirmTokenError::Expired)
+        );
+        assert_eq!(
+            ConfirmSigner::new(b"other").verify(&text, 1_000_500, 1000),
+            Err(ConfirmTokenError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn unsubscribe_links_are_not_confirmation_links() {
+        let key = TokenSigner::key_from_text("shared");
+        let unsubscribe = TokenSigner::new(&key).sign(crate::unsubscribe::UnsubscribeToken {
+            subscriber_id: 5,
+            campaign_id: 3,
+        });
+        use secrecy::ExposeSecret;
+        let confirm = ConfirmSigner::new(key.expose_secret());
+        assert_eq!(
+            confirm.verify(&unsubscribe, 0, i64::MAX),
+            Err(ConfirmTokenError::Malformed)
+        );
+        let link = confirm.sign(ConfirmToken {
+            subscriber_id: 5,
+            list_id: None,
+            issued_at: 0,
+        });
+        assert!(TokenSigner::new(&key).verify(&link).is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! `willay serve`: the admin JSON API, the staff dashboard, the public
+//! subscribe/confirm/unsubscribe pages, health and metrics — one axum router
+//! built from an [`App`], so tests start exactly what `willay serve` runs.
+
+mod api;
+pub mod auth;
+mod charts;
+mod confirm;
+mod dashboard;
+pub mod error;
+mod i18n;
+mod monitor;
+mod openapi;
+mod public;
+mod ratelimit;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::middleware;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use confirm::{ConfirmSigner, ConfirmToken, ConfirmTokenError};
+pub use monitor::install_metrics_recorder;
+pub use openapi::openapi_json;
+pub use ratelimit::PublicRateLimit;
+
+use crate::app::{App, AppError};
+use crate::mail::Transport;
+
+/// How the web service behaves, from `willay serve` flags.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Requests per minute per client address on public pages and log-in.
+    pub rate: PublicRateLimit,
+    /// How long a dashboard session lasts.
+    pub session_ttl: Duration,
+    /// How long a confirmation link stays valid.
+    pub confirm_ttl: Duration,
+    /// Least time between two confirmation mails to one person.
+    pub confirm_resend_interval: Duration,
+    /// The dashboard's time zone, in minutes east of UTC (Peru: −300, no DST).
+    pub utc_offset_minutes: i32,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            rate: PublicRateLimit::default(),
+            session_ttl: Duration::from_secs(12 * 3600),
+            confirm_ttl: Duration::from_secs(72 * 3600),
+            confirm_resend_interval: Duration::from_secs(10 * 60),
+            utc_offset_minutes: -300,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct WebState {
+    /// The application.
+    pub app: Arc<App>,
+    config: Arc<WebConfig>,
+    confirm: ConfirmSigner,
+    transport: Transport,
+    limiter: Arc<ratelimit::Limiter>,
+    metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Cookies get `Secure` when the public URL is https.
+    secure_cookies: bool,
+}
+
+impl WebState {
+    /// Builds the shared state: the confirmation signer (same key as unsubscribe
+    /// links) and the transport for confirmation mail.
+    pub async fn new(
+        app: Arc<App>,
+        config: WebConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> Result<Self, AppError> {
+        let confirm = ConfirmSigner::for_app(&app);
+        let transport = Transport::new(&app.settings.transport(1))?;
+        let secure_cookies = app.settings.public_url.scheme() == "https";
+        Ok(Self {
+            limiter: Arc::new(ratelimit::Limiter::new(config.rate)),
+            config: Arc::new(config),
+            confirm,
+            transport,
+            metrics,
+            secure_cookies,
+            app,
+        })
+    }
+
+    /// The rate limiter's bookkeeping, trimmed of idle clients.
+    pub fn forget_idle_clients(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
+/// Every route of the service.
+pub fn router(state: WebState) -> Router {
+    let limited = public::routes()
+        .merge(dashboard::login_routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ));
+    Router::new()
+        .nest("/api", api::routes())
+        .merge(dashboard::routes())
+        .merge(monitor::routes())
+        .merge(limited)
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` is cancelled.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.cancelled_owned())
+    .await
+}

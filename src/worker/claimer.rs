@@ -1,0 +1,152 @@
+//! The claiming side of the pipeline: starts due campaigns, claims leased
+//! batches and queues them for the senders.
+//!
+//! It runs as a task of its own so that a database statement is always driven
+//! to completion: on SQLite a half-read `UPDATE … RETURNING` holds the write
+//! lock, and the committer would wait on it forever.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use super::gate::RelayGate;
+use crate::store::{Backlog, ClaimedDelivery, Millis, Store, StoreError, now_millis};
+
+/// A claimed row with the campaign facts needed to send it.
+pub struct Job {
+    pub delivery: ClaimedDelivery,
+    pub message_id: Arc<str>,
+    /// The lease this row was claimed with (the heartbeat may extend it).
+    pub lease_until: Millis,
+}
+
+/// What the claimer did.
+#[derive(Debug, Default)]
+pub struct Claimed {
+    pub campaigns_started: Vec<i64>,
+    pub campaigns_finished: Vec<i64>,
+    pub error: Option<StoreError>,
+}
+
+// Consecutive database failures tolerated before the worker gives up.
+const MAX_STORE_FAILURES: u32 = 10;
+
+pub struct Claimer {
+    pub store: Store,
+    pub worker: String,
+    pub batch_size: i64,
+    pub lease: Duration,
+    pub poll_interval: Duration,
+    pub until_idle: bool,
+    pub gate: Arc<RelayGate>,
+    pub committed: Arc<Notify>,
+    pub jobs: mpsc::Sender<Job>,
+    pub stop: CancellationToken,
+}
+
+impl Claimer {
+    /// Claims and queues batches until stopped, idle (with `until_idle`) or failing.
+    pub async fn run(self) -> Claimed {
+        let mut claimed = Claimed::default();
+        let mut campaigns: HashMap<i64, Arc<str>> = HashMap::new();
+        let mut failures = 0;
+        while !self.stop.is_cancelled() {
+            match self.round(&mut claimed, &mut campaigns).await {
+                Ok(true) => failures = 0,
+                Ok(false) => break,
+                Err(error) => {
+                    failures += 1;
+                    tracing::warn!(%error, failures, "database error while claiming");
+                    if failures >= MAX_STORE_FAILURES {
+                        claimed.error = Some(error);
+                        break;
+                    }
+                    self.pause(self.poll_interval).await;
+                }
+            }
+        }
+        claimed
+    }
+
+    /// One round; `Ok(false)` when the worker should stop.
+    async fn round(
+        &self,
+        claimed: &mut Claimed,
+        campaigns: &mut HashMap<i64, Arc<str>>,
+    ) -> Result<bool, StoreError> {
+        if let Some(until) = self.gate.closed_until() {
+            self.pause(Duration::from_millis((until - now_millis()).max(0) as u64))
+                .await;
+            return Ok(true);
+        }
+        // Wait for room for a whole batch before claiming it, so claimed rows
+        // queue here as briefly as possible.
+        let Ok(permits) = self.jobs.reserve_many(self.batch_size as usize).await else {
+            return Ok(false);
+        };
+        let now = now_millis();
+        for (campaign_id, rows) in self.store.start_due_campaigns(now).await? {
+            tracing::info!(campaign_id, recipients = rows, "campaign started");
+            claimed.campaigns_started.push(campaign_id);
+        }
+        let lease_until = now + self.lease.as_millis() as Millis;
+        let batch = self
+            .store
+            .claim_deliveries(&self.worker, now, lease_until, self.batch_size)
+            .await?;
+        if !batch.is_empty() {
+            let mut permits = permits;
+            for delivery in batch {
+                let message_id = match campaigns.get(&delivery.campaign_id) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id: Arc<str> = self
+                            .store
+                            .campaign(delivery.campaign_id)
+                            .await?
+                            .message_id
+                            .into();
+                        campaigns.insert(delivery.campaign_id, id.clone());
+                        id
+                    }
+                };
+                permits
+                    .next()
+                    .expect("one permit per claimed row")
+                    .send(Job {
+                        delivery,
+                        message_id,
+                        lease_until,
+                    });
+            }
+            return Ok(true);
+        }
+        drop(permits);
+        for campaign_id in self.store.finish_campaigns(now).await? {
+            tracing::info!(campaign_id, "campaign done");
+            claimed.campaigns_finished.push(campaign_id);
+        }
+        let wait = match self.store.backlog().await? {
+            Backlog::Idle if self.until_idle => return Ok(false),
+            Backlog::Idle => self.poll_interval,
+            Backlog::DueAt(at) => {
+                Duration::from_millis((at - now).max(0) as u64).min(self.poll_interval)
+            }
+        };
+        self.pause(wait).await;
+        Ok(true)
+    }
+
+    /// Sleeps, waking early when outcomes land (a retry or a finished campaign
+    /// may be due) or when the worker is stopped.
+    async fn pause(&self, wait: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = self.committed.notified() => {}
+            _ = self.stop.cancelled() => {}
+        }
+    }
+}

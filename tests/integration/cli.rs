@@ -1,0 +1,304 @@
+//! The `willay` binary as people run it: exit codes and the words they read.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::helpers::shipped_locales;
+
+fn willay(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_willay"))
+        .current_dir(dir)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("cli.db").display()),
+        )
+        .env("WILLAY_LOCALES", shipped_locales())
+        .env("WILLAY_OUTBOX", dir.join("outbox"))
+        .env_remove("WILLAY_SMTP_URL")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("the willay binary runs")
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_demo_sends_three_languages_and_its_reach_matches_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = willay(dir.path(), &["demo", "--dir", "demo"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    // 300 sample rows: 5 invalid, 2 repeated addresses.
+    assert!(
+        stdout.contains("293 new, 0 updated, 5 rejected"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("line 39: `maria.quispe@` is not a valid email address"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("worker: 879 sent, 0 failed"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "outbox: 879 .eml files (en 135, es 462, qu 282); ledger: 879 messages delivered"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("people reached 293  ·  messages delivered 879"),
+        "{stdout}"
+    );
+    let files = std::fs::read_dir(dir.path().join("demo/outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 879);
+
+    // Again: nothing is sent twice.
+    let output = willay(dir.path(), &["demo", "--dir", "demo"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("worker: 0 sent"), "{stdout}");
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("demo/outbox"))
+            .unwrap()
+            .count(),
+        879
+    );
+}
+
+#[test]
+fn csv_errors_are_reported_by_line_and_good_rows_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "email,name,language,region\n\
+         rosa@example.org,Rosa,quz-PE,Cusco\n\
+         ,Nadie,es,Lima\n\
+         not-an-email,Luz,quy,Ayacucho\n\
+         ana@example.org,Ana,es,Ica\n",
+    )
+    .unwrap();
+    assert!(
+        willay(dir.path(), &["lists", "create", "peru"])
+            .status
+            .success()
+    );
+    let output = willay(
+        dir.path(),
+        &["subscribers", "import", "people.csv", "--list", "peru"],
+    );
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("people.csv: line 3: no email address (row skipped)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("people.csv: line 4: `not-an-email` is not a valid email address"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("people.csv: 2 new, 0 updated, 2 rejected"),
+        "{stdout}"
+    );
+    let (lists, _) = text(&willay(dir.path(), &["lists"]));
+    assert!(lists.contains("peru"), "{lists}");
+    assert!(
+        lists
+            .lines()
+            .any(|l| l.contains("peru") && l.contains("│ 2 ")),
+        "{lists}"
+    );
+}
+
+#[test]
+fn unknown_lists_and_messages_get_precise_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "email\nrosa@example.org\n").unwrap();
+    let output = willay(
+        dir.path(),
+        &["subscribers", "import", "p.csv", "--list", "nope"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).1.contains("there is no list named `nope`"),
+        "{:?}",
+        text(&output)
+    );
+    assert_eq!(willay(dir.path(), &["lists"]).status.code(), Some(0));
+
+    willay(dir.path(), &["lists", "create", "peru"]);
+    let output = willay(
+        dir.path(),
+        &["campaigns", "create", "--message", "nope", "--list", "peru"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).1.contains(
+            "message `nope` is not in the catalogue (messages: agro-workers-rights, sterilisation-justice, survivor-rights)"
+        ),
+        "{:?}",
+        text(&output)
+    );
+    let output = willay(
+        dir.path(),
+        &[
+            "campaigns",
+            "create",
+            "--message",
+            "survivor-rights",
+            "--list",
+            "nadie",
+        ],
+    );
+    assert!(text(&output).1.contains("there is no list named `nadie`"));
+}
+
+#[test]
+fn a_broken_ftl_file_stops_start_up_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    crate::pipeline::copy_catalogue(&locales);
+    std::fs::write(
+        locales.join("qu/broken.ftl"),
+        "# review: pending\ngood = Allin\nbad = { $name\nalso-good = Allin\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_willay"))
+        .current_dir(dir.path())
+        .env("WILLAY_LOCALES", &locales)
+        .args(["preview", "survivor-rights", "--locale", "qu"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let broken = locales.join("qu/broken.ftl");
+    // The parser notices the missing `}` where the next entry begins.
+    assert!(
+        stderr.contains(&format!(
+            "{}:4:1: Expected a token starting with \"}}\" (in the entry starting on line 3)",
+            broken.display()
+        )),
+        "names the file and line: {stderr}"
+    );
+    assert!(
+        stderr.contains("the catalogue has 1 syntax error(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn preview_shows_the_negotiated_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("quz-PE", "Content-Language: qu"),
+        ("en-GB", "Content-Language: en"),
+        ("xx!!", "Content-Language: es"),
+    ];
+    for (tag, expected) in cases {
+        let output = willay(
+            dir.path(),
+            &[
+                "preview",
+                "survivor-rights",
+                "--locale",
+                tag,
+                "--name",
+                "Rosa",
+            ],
+        );
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stdout.starts_with(expected), "{tag}: {stdout}");
+        assert!(stdout.contains("Rosa"));
+    }
+    let output = willay(
+        dir.path(),
+        &["preview", "survivor-rights", "--html", "--name", "<script>"],
+    );
+    let (stdout, _) = text(&output);
+    assert!(
+        stdout.contains("Hola, &#60;script&#62;:") && !stdout.contains("<script>"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("<html lang=\"es\""));
+}
+
+#[test]
+fn bounce_reports_mark_people_bounced_and_show_in_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "email,name,language,region\nrosa@example.org,Rosa,qu,Cusco\nana@example.org,Ana,es,Ica\nluz@example.org,Luz,en,Lima\n",
+    )
+    .unwrap();
+    for args in [
+        &["lists", "create", "peru"][..],
+        &["subscribers", "import", "p.csv", "--list", "peru"],
+        &[
+            "campaigns",
+            "create",
+            "--message",
+            "survivor-rights",
+            "--list",
+            "peru",
+            "--at",
+            "2020-01-01T00:00:00Z",
+        ],
+        &["worker", "--until-idle"],
+    ] {
+        let output = willay(dir.path(), args);
+        assert!(output.status.success(), "{args:?}: {:?}", text(&output));
+    }
+    std::fs::write(
+        dir.path().join("bounced.txt"),
+        "# from the relay's log\nrosa@example.org\nnot an address\n",
+    )
+    .unwrap();
+    let dsn = "From: MAILER-DAEMON@mx.example.net\r\nTo: noticias@example.org\r\nSubject: Undelivered Mail\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+--B\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n\
+--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n\
+Final-Recipient: rfc822; ana@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <willay.c1.s2@example.org>\r\n--B--\r\n";
+    std::fs::write(dir.path().join("dsn.eml"), dsn).unwrap();
+
+    let output = willay(dir.path(), &["bounces", "import", "bounced.txt", "dsn.eml"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("bounced.txt: line 3: `not an address` is not a valid email address"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stdout.trim(),
+        "2 marked bounced, 0 already bounced, 0 unknown address(es), 1 skipped"
+    );
+
+    let (json, _) = text(&willay(dir.path(), &["reach", "--format", "json"]));
+    let reach: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(reach["bounced"], 2, "{json}");
+    assert_eq!(reach["people_reached"], 3);
+
+    // A later campaign leaves them out.
+    willay(
+        dir.path(),
+        &[
+            "campaigns",
+            "create",
+            "--message",
+            "agro-workers-rights",
+            "--list",
+            "peru",
+        ],
+    );
+    let (show, _) = text(&willay(dir.path(), &["campaigns", "show", "2"]));
+    assert!(show.contains("audience now: 1 confirmed people"), "{show}");
+}

@@ -1,0 +1,301 @@
+//! Delivery in the real world: a misbehaving SMTP server, an unreachable relay,
+//! rate limits, SIGTERM and SIGKILL, DKIM, bounce reports.
+
+use std::time::{Duration, Instant};
+
+use willay::config::WorkerArgs;
+use willay::domain::{CampaignStatus, DeliveryState, SubscriberStatus};
+use willay::store::{DeliveryRow, ReachFilter};
+
+use crate::helpers::{Backend, TestApp, shipped_locales};
+use crate::on_both_backends;
+use crate::scale_out::{message_id_counts, scheduled_campaign, spawn_worker, wait_all};
+use crate::smtp::SmtpServer;
+
+/// Immediate retries, so a test sees every attempt without waiting for back-off.
+fn fast_retries(max_attempts: i64) -> WorkerArgs {
+    WorkerArgs {
+        concurrency: 4,
+        until_idle: true,
+        retry_base_seconds: 0,
+        max_attempts,
+        ..WorkerArgs::default()
+    }
+}
+
+async fn rows(t: &TestApp, campaign: i64) -> Vec<DeliveryRow> {
+    t.app.store.deliveries(campaign).await.unwrap()
+}
+
+async fn transient_replies_are_retried_until_accepted_or_given_up(backend: Backend) {
+    let smtp = SmtpServer::start_with(&["--tempfail-first", "2"]);
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, 20).await;
+    let report = t.run_worker_with(fast_retries(5)).await;
+    assert_eq!(report.sent, 20);
+    assert_eq!(report.retried, 40, "two 451 replies per person");
+    for row in rows(&t, campaign).await {
+        assert_eq!((row.state, row.attempts), (DeliveryState::Sent, 3));
+        assert_eq!(row.last_error, None);
+    }
+    assert_eq!(message_id_counts(&smtp).len(), 20);
+
+    // With fewer attempts allowed, the last reply is kept and the row fails.
+    let smtp = SmtpServer::start_with(&["--tempfail-first", "5"]);
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, 5).await;
+    let report = t.run_worker_with(fast_retries(2)).await;
+    assert_eq!((report.sent, report.failed), (0, 5));
+    for row in rows(&t, campaign).await {
+        assert_eq!((row.state, row.attempts), (DeliveryState::Failed, 2));
+        let error = row.last_error.unwrap();
+        assert!(
+            error.starts_with("gave up after 2 attempts: transient error (451)")
+                && error.contains("4.3.0 Try again later"),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        t.app.store.campaign(campaign).await.unwrap().status,
+        CampaignStatus::Done
+    );
+}
+
+async fn hard_bounces_fail_at_once_and_stop_later_mail(backend: Backend) {
+    let smtp = SmtpServer::start_with(&["--reject-rcpt", "^person(3|7)@"]);
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, 10).await;
+    let report = t.run_worker_with(fast_retries(5)).await;
+    assert_eq!((report.sent, report.failed, report.retried), (8, 2, 0));
+    let failed: Vec<DeliveryRow> = rows(&t, campaign)
+        .await
+        .into_iter()
+        .filter(|r| r.state == DeliveryState::Failed)
+        .collect();
+    assert_eq!(failed.len(), 2);
+    for row in &failed {
+        assert_eq!(row.attempts, 1, "a 5xx is not retried");
+        assert!(row.bounced);
+        assert!(
+            row.last_error
+                .as_deref()
+                .unwrap()
+                .contains("5.1.1 No such user")
+        );
+        let person = t.app.store.subscriber(row.subscriber_id).await.unwrap();
+        assert_eq!(person.status, SubscriberStatus::Bounced);
+    }
+    let reach = t
+        .app
+        .store
+        .reach(ReachFilter {
+            campaign_id: Some(campaign),
+        })
+        .await
+        .unwrap();
+    assert_eq!((reach.totals.bounced, reach.totals.failed), (2, 2));
+
+    // The next campaign leaves the bounced addresses out.
+    let next = t
+        .app
+        .create_campaign(&willay::campaigns::CampaignRequest {
+            message_id: "agro-workers-rights".into(),
+            lists: vec![willay::domain::ListName::parse("everyone").unwrap()],
+            name: None,
+            at: Some(chrono::Utc::now()),
+        })
+        .await
+        .unwrap();
+    t.run_worker_with(fast_retries(5)).await;
+    assert_eq!(rows(&t, next.id).await.len(), 8);
+}
+
+async fn dropped_connections_and_stalls_are_retried(backend: Backend) {
+    // Three DATA transactions cut without a reply, then one that stalls past the
+    // client's 1 s timeout.
+    let smtp = SmtpServer::start_with(&[
+        "--drop-after-data",
+        "3",
+        "--stall-data",
+        "3",
+        "--stall-count",
+        "1",
+    ]);
+    let t = TestApp::spawn_configured(backend, &shipped_locales(), Some(&smtp), |s| {
+        s.smtp_timeout = 1
+    })
+    .await;
+    let campaign = scheduled_campaign(&t, 12).await;
+    let report = t.run_worker_with(fast_retries(5)).await;
+    assert_eq!(report.sent, 12);
+    assert_eq!(report.retried, 4);
+    let rows = rows(&t, campaign).await;
+    assert!(rows.iter().all(|r| r.state == DeliveryState::Sent));
+    assert_eq!(rows.iter().map(|r| r.attempts).sum::<i64>(), 12 + 4);
+    // Neither a dropped nor a stalled transaction is stored by the server.
+    let counts = message_id_counts(&smtp);
+    assert_eq!(counts.len(), 12);
+    assert!(counts.values().all(|n| *n == 1));
+}
+
+async fn an_unreachable_relay_defers_without_spending_attempts(backend: Backend) {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let t = TestApp::spawn_configured(backend, &shipped_locales(), None, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}?tls=none").into());
+    })
+    .await;
+    let campaign = scheduled_campaign(&t, 30).await;
+    let worker = t.app.worker(&fast_retries(3)).unwrap();
+    let running =
+        tokio::spawn(async move { worker.run(tokio_util::sync::CancellationToken::new()).await });
+
+    // Wait until the worker has met the closed port at least twice.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let deferred = rows(&t, campaign)
+            .await
+            .iter()
+            .filter(|r| {
+                r.last_error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("cannot connect"))
+            })
+            .count();
+        if deferred >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker never tried the relay"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let smtp = SmtpServer::start_on(port, &[]);
+    let report = running.await.unwrap().unwrap();
+    assert_eq!(report.sent, 30);
+    assert!(report.retried >= 2);
+    for row in rows(&t, campaign).await {
+        // Three attempts allowed, yet nobody failed: an outage is not the message's fault.
+        assert_eq!(
+            (row.state, row.attempts),
+            (DeliveryState::Sent, 1),
+            "{row:?}"
+        );
+    }
+    assert_eq!(message_id_counts(&smtp).len(), 30);
+}
+
+async fn the_send_rate_holds(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    scheduled_campaign(&t, 31).await;
+    let started = Instant::now();
+    let report = t
+        .run_worker_with(WorkerArgs {
+            rate_per_second: Some(std::num::NonZeroU32::new(20).unwrap()),
+            concurrency: 8,
+            ..fast_retries(3)
+        })
+        .await;
+    assert_eq!(report.sent, 31);
+    // 31 messages at 20/s with no burst allowance cannot take less than 1.5 s.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1450),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+async fn sigterm_finishes_in_flight_sends_and_loses_nothing(backend: Backend) {
+    const PEOPLE: usize = 3_000;
+    let smtp = SmtpServer::start();
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, PEOPLE).await;
+    let mut worker = spawn_worker(&t, &smtp, &["--batch-size", "200"]);
+    while smtp.log_lines().len() < 500 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &worker.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = worker.0.wait().unwrap();
+    assert!(exit.success(), "a clean stop exits 0: {exit}");
+    let counts = t.app.store.ledger_counts(campaign).await.unwrap();
+    assert_eq!(counts.sending, 0, "nothing left claimed");
+    assert_eq!(
+        counts.sent as usize,
+        message_id_counts(&smtp).len(),
+        "every send recorded"
+    );
+    assert!(counts.pending > 0, "stopped mid-campaign");
+
+    let mut rest = [spawn_worker(&t, &smtp, &[])];
+    wait_all(&mut rest);
+    let received = message_id_counts(&smtp);
+    assert_eq!(received.len(), PEOPLE);
+    assert!(
+        received.values().all(|n| *n == 1),
+        "a clean stop sends nothing twice"
+    );
+}
+
+async fn sigkill_at_random_points_loses_nothing(backend: Backend) {
+    const PEOPLE: usize = 5_000;
+    const CONCURRENCY: usize = 8;
+    let smtp = SmtpServer::start();
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, PEOPLE).await;
+    let flags = ["--batch-size", "200", "--lease-seconds", "2"];
+    let kills = 3;
+    let mut kill_points = Vec::new();
+    for kill in 0..kills {
+        let received = smtp.log_lines().len();
+        let target = received + rand::random_range(200..1200);
+        let mut worker = spawn_worker(&t, &smtp, &flags);
+        while smtp.log_lines().len() < target {
+            assert!(
+                worker.0.try_wait().unwrap().is_none(),
+                "worker {kill} exited early"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        worker.0.kill().unwrap();
+        worker.0.wait().unwrap();
+        kill_points.push(target);
+    }
+    let mut last = [spawn_worker(&t, &smtp, &flags)];
+    wait_all(&mut last);
+
+    let counts = message_id_counts(&smtp);
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    eprintln!(
+        "crash ({backend:?}): SIGKILL after {kill_points:?} messages; {duplicates} duplicates of {PEOPLE}"
+    );
+    assert_eq!(counts.len(), PEOPLE, "zero recipients lost");
+    // Per kill, only messages sent but not yet recorded can repeat: at most the
+    // sends in flight plus two outcome queues' worth (README, "Delivery guarantees").
+    assert!(
+        duplicates <= kills * CONCURRENCY * 5,
+        "{duplicates} duplicates"
+    );
+    let ledger = t.app.store.ledger_counts(campaign).await.unwrap();
+    assert_eq!(
+        (ledger.sent, ledger.pending, ledger.sending, ledger.failed),
+        (PEOPLE as i64, 0, 0, 0)
+    );
+}
+
+on_both_backends!(
+    transient_replies_are_retried_until_accepted_or_given_up,
+    hard_bounces_fail_at_once_and_stop_later_mail,
+    dropped_connections_and_stalls_are_retried,
+    an_unreachable_relay_defers_without_spending_attempts,
+    the_send_rate_holds,
+    sigterm_finishes_in_flight_sends_and_loses_nothing,
+    sigkill_at_random_points_loses_nothing,
+);

@@ -1,0 +1,14 @@
+//! willay's integration tests: real databases, a real SMTP server, the real binary.
+
+mod cli;
+mod delivery;
+mod dkim;
+mod helpers;
+mod locales;
+mod pipeline;
+mod scale_out;
+mod smtp;
+mod web;
+mod web_browser;
+mod web_dashboard;
+mod web_public;

@@ -1,0 +1,203 @@
+//! A real SMTP server on loopback (aiosmtpd, `tests/support/smtp_server.py`),
+//! with fault injection, and the messages it received parsed back with
+//! mail-parser.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use tempfile::TempDir;
+
+/// Makes sure aiosmtpd is importable, installing it from PyPI once if not.
+fn ensure_aiosmtpd() {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(|| {
+        let importable = || {
+            Command::new("python3")
+                .args(["-c", "import aiosmtpd"])
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !importable() {
+            let installed = Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "aiosmtpd"])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                installed && importable(),
+                "the test SMTP server needs Python's aiosmtpd: python3 -m pip install aiosmtpd"
+            );
+        }
+    });
+}
+
+/// A running test SMTP server, stopped on drop.
+pub struct SmtpServer {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+    _dir: TempDir,
+}
+
+impl SmtpServer {
+    /// Starts a well-behaved server.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with fault flags (see the script's `--help`).
+    pub fn start_with(flags: &[&str]) -> Self {
+        Self::start_on(0, flags)
+    }
+
+    /// Starts a server on a given port (0: any free port).
+    pub fn start_on(port: u16, flags: &[&str]) -> Self {
+        ensure_aiosmtpd();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let maildir = dir.path().join("mail");
+        std::fs::create_dir_all(&maildir).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg("--maildir")
+            .arg(&maildir)
+            .arg("--port")
+            .arg(port.to_string())
+            .args(flags)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs the test SMTP server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("the server prints READY");
+        let port = line
+            .trim()
+            .strip_prefix("READY ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line from the SMTP server: {line:?}"));
+        Self {
+            child,
+            port,
+            maildir,
+            _dir: dir,
+        }
+    }
+
+    /// The `WILLAY_SMTP_URL` that reaches it.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}?tls=none", self.port)
+    }
+
+    /// Raw messages received so far, in arrival order.
+    pub fn raw_messages(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    }
+
+    /// Messages received so far, parsed.
+    pub fn messages(&self) -> Vec<Received> {
+        self.raw_messages()
+            .into_iter()
+            .map(Received::parse)
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// One received message, with the parts tests look at.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub content_language: String,
+    pub list_unsubscribe: String,
+    pub list_unsubscribe_post: String,
+    pub content_type: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Received {
+    pub fn parse(raw: Vec<u8>) -> Self {
+        let message = MessageParser::default()
+            .parse(&raw)
+            .expect("a parseable message");
+        let header = |name: &str| -> String {
+            match message.header(name) {
+                Some(HeaderValue::Text(t)) => t.to_string(),
+                Some(HeaderValue::TextList(list)) => list.join(", "),
+                Some(other) => format!("{other:?}"),
+                None => String::new(),
+            }
+        };
+        let to = message
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_owned();
+        let content_type = message
+            .content_type()
+            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
+            .unwrap_or_default();
+        Self {
+            to,
+            subject: message.subject().unwrap_or_default().to_owned(),
+            message_id: message.message_id().unwrap_or_default().to_owned(),
+            content_language: header("Content-Language"),
+            // Raw and unfolded: mail-parser would interpret the URLs as addresses.
+            list_unsubscribe: message
+                .header_raw("List-Unsubscribe")
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            list_unsubscribe_post: header("List-Unsubscribe-Post"),
+            content_type,
+            text: message.body_text(0).unwrap_or_default().into_owned(),
+            html: message.body_html(0).unwrap_or_default().into_owned(),
+        }
+    }
+
+    /// The token in the List-Unsubscribe URL.
+    pub fn unsubscribe_token(&self) -> String {
+        let start = self
+            .list_unsubscribe
+            .find("/u/")
+            .expect("an unsubscribe URL")
+            + 3;
+        self.list_unsubscribe[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+impl SmtpServer {
+    /// The server's log: one JSON line per accepted message.
+    pub fn log_lines(&self) -> Vec<String> {
+        std::fs::read_to_string(self.maildir.join("log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}

@@ -1,0 +1,317 @@
+//! The staff dashboard over HTTP: log-in with a token, sessions, forms with
+//! anti-forgery values, creating and steering a campaign; `willay tokens` and
+//! `willay serve` as the binary.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+use reqwest::header;
+
+use crate::helpers::{Backend, shipped_locales};
+use crate::on_both_backends;
+use crate::web::{PEOPLE, WebTest, set_cookie};
+
+/// The value of `name="csrf"` in a page.
+fn csrf_in(body: &str) -> String {
+    let start = body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Logs in through the form; returns the session cookie value.
+async fn log_in(t: &WebTest, token: &str) -> reqwest::Response {
+    let form = t.client.get(t.url("/login")).send().await.unwrap();
+    let (cookie, _) = set_cookie(form.headers(), "willay_form").expect("a form cookie");
+    let csrf = csrf_in(&form.text().await.unwrap());
+    t.client
+        .post(t.url("/login"))
+        .header(header::COOKIE, format!("willay_form={cookie}"))
+        .form(&[("csrf", csrf.as_str()), ("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn session_of(t: &WebTest) -> String {
+    let response = log_in(t, &t.token).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/dashboard");
+    let (session, attributes) =
+        set_cookie(response.headers(), "willay_session").expect("a session cookie");
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Secure",
+        "Max-Age=43200",
+        "Path=/",
+    ] {
+        assert!(
+            attributes.contains(attribute),
+            "{attribute} in {attributes}"
+        );
+    }
+    session
+}
+
+async fn get_page(t: &WebTest, session: &str, path: &str) -> (StatusCode, String) {
+    let response = t
+        .client
+        .get(t.url(path))
+        .header(header::COOKIE, format!("willay_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn post_form(t: &WebTest, session: &str, path: &str, body: String) -> reqwest::Response {
+    t.client
+        .post(t.url(path))
+        .header(header::COOKIE, format!("willay_session={session}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    t.import(PEOPLE, "peru").await;
+
+    let response = t.client.get(t.url("/dashboard")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/login");
+    let response = log_in(&t, "wly_wrongwrongwrongwrongwrongwrongwrongwrongwro").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(set_cookie(response.headers(), "willay_session").is_none());
+    // A log-in form posted without its anti-forgery value is refused.
+    let response = t
+        .client
+        .post(t.url("/login"))
+        .form(&[("token", t.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let session = session_of(&t).await;
+    let (status, overview) = get_page(&t, &session, "/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(overview.contains("Signed in as test-runner"), "{overview}");
+    assert!(overview.contains("No campaigns yet"));
+    let csrf = csrf_in(&overview);
+
+    let (status, form) = get_page(
+        &t,
+        &session,
+        "/dashboard/campaigns/new?message=sterilisation-justice",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        form.matches("<iframe sandbox=\"\"").count(),
+        3,
+        "a preview per language"
+    );
+    for locale in ["es", "en", "qu"] {
+        let subject = t
+            .app
+            .preview("sterilisation-justice", locale, "")
+            .unwrap()
+            .subject;
+        let escaped = subject.replace('\'', "&#39;").replace('"', "&#34;");
+        assert!(
+            form.contains(&escaped) || form.contains(&subject),
+            "{locale} subject {subject}"
+        );
+    }
+    assert!(form.contains("value=\"peru\""));
+
+    // Without the session's anti-forgery value: refused, nothing created.
+    let body = "message=sterilisation-justice&lists=peru&when=now&name=Forged".to_owned();
+    let response = post_form(&t, &session, "/dashboard/campaigns", body.clone()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = post_form(
+        &t,
+        &session,
+        "/dashboard/campaigns",
+        format!("{body}&csrf=wrong"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(t.app.store.campaigns().await.unwrap().is_empty());
+
+    let body = format!(
+        "csrf={csrf}&message=sterilisation-justice&lists=peru&name=Justicia&when=at&at=2031-11-25T09%3A00"
+    );
+    let response = post_form(&t, &session, "/dashboard/campaigns", body).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let campaign = &t.app.store.campaigns().await.unwrap()[0];
+    assert_eq!(location, format!("/dashboard/campaigns/{}", campaign.id));
+    assert_eq!(
+        (campaign.name.as_str(), campaign.lists.as_slice()),
+        ("Justicia", ["peru".to_owned()].as_slice())
+    );
+    // 09:00 in Lima is 14:00 UTC.
+    assert_eq!(
+        campaign.scheduled_at,
+        Some(
+            chrono::DateTime::parse_from_rfc3339("2031-11-25T14:00:00Z")
+                .unwrap()
+                .timestamp_millis()
+        )
+    );
+
+    let (status, page) = get_page(&t, &session, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("status-scheduled"));
+    assert_eq!(page.matches("<svg").count(), 3, "three charts");
+    assert!(
+        page.contains("<title id=\"c-lang-t\">"),
+        "accessible chart titles"
+    );
+    let (_, overview) = get_page(&t, &session, "/dashboard").await;
+    assert!(
+        overview.contains("#1 Justicia")
+            || overview.contains(&format!("#{} Justicia", campaign.id))
+    );
+
+    let act = |action: &str, csrf: &str| {
+        let path = format!("{location}/{action}");
+        let body = format!("csrf={csrf}");
+        let (t, session) = (&t, &session);
+        async move { post_form(t, session, &path, body).await }
+    };
+    assert_eq!(
+        act("pause", &csrf).await.status(),
+        StatusCode::CONFLICT,
+        "a scheduled campaign cannot pause"
+    );
+    assert_eq!(act("cancel", "wrong").await.status(), StatusCode::FORBIDDEN);
+    let response = act("cancel", &csrf).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.app
+            .store
+            .campaign(campaign.id)
+            .await
+            .unwrap()
+            .status
+            .as_str(),
+        "cancelled"
+    );
+
+    // Log out: the session is gone server-side, whatever the browser keeps.
+    assert_eq!(
+        post_form(&t, &session, "/logout", "csrf=wrong".into())
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = post_form(&t, &session, "/logout", format!("csrf={csrf}")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (cleared, attributes) = set_cookie(response.headers(), "willay_session").unwrap();
+    assert!(
+        cleared.is_empty() && attributes.contains("Max-Age=0"),
+        "{attributes}"
+    );
+    let (status, _) = get_page(&t, &session, "/dashboard").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // Revoking the token ends its other sessions at once.
+    let session = session_of(&t).await;
+    assert_eq!(get_page(&t, &session, "/dashboard").await.0, StatusCode::OK);
+    assert!(t.app.store.revoke_api_token("test-runner").await.unwrap());
+    assert_eq!(
+        get_page(&t, &session, "/dashboard").await.0,
+        StatusCode::SEE_OTHER
+    );
+}
+
+on_both_backends!(staff_log_in_create_a_campaign_and_log_out);
+
+fn willay(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
+    command
+        .current_dir(dir)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("web.db").display()),
+        )
+        .env("WILLAY_LOCALES", shipped_locales())
+        .env("WILLAY_OUTBOX", dir.join("outbox"))
+        .env_remove("WILLAY_SMTP_URL");
+    command
+}
+
+#[test]
+fn tokens_are_created_once_listed_without_secret_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = willay(dir.path())
+        .args(["tokens", "create", "ana-laptop"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("wly_") && token.len() == 47, "{token}");
+    let output = willay(dir.path())
+        .args(["tokens", "create", "ana-laptop"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    let output = willay(dir.path())
+        .args(["tokens", "list"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        listing.contains("ana-laptop") && !listing.contains(&token[4..]),
+        "{listing}"
+    );
+    let output = willay(dir.path())
+        .args(["tokens", "revoke", "ana-laptop"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let output = willay(dir.path())
+        .args(["tokens", "revoke", "ana-laptop"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "revoking twice says so");
+}
+
+#[tokio::test]
+async fn willay_serve_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = willay(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let subscribe = reqwest::get(format!("{address}/subscribe")).await.unwrap();
+    assert_eq!(subscribe.status(), StatusCode::OK);
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "willay serve exits cleanly on SIGTERM: {status}"
+    );
+}

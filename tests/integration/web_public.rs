@@ -1,0 +1,518 @@
+//! The public pages: double opt-in with the mail caught by a real SMTP server,
+//! one-click unsubscribe, forged and tampered requests, languages, rate limits.
+
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header;
+use willay::domain::SubscriberStatus;
+use willay::store::now_millis;
+use willay::unsubscribe::UnsubscribeToken;
+use willay::web::{ConfirmSigner, ConfirmToken, PublicRateLimit, WebConfig};
+
+use crate::helpers::Backend;
+use crate::on_both_backends;
+use crate::smtp::{Received, SmtpServer};
+use crate::web::{PEOPLE, WebTest, set_cookie};
+
+/// A page: status, `Content-Language`, body.
+async fn page(response: reqwest::Response) -> (StatusCode, String, String) {
+    let status = response.status();
+    let lang = response
+        .headers()
+        .get(header::CONTENT_LANGUAGE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, lang, response.text().await.unwrap())
+}
+
+/// The subscribe form's anti-forgery value and cookie.
+async fn subscribe_form(t: &WebTest, query: &str) -> (String, String) {
+    let response = t
+        .client
+        .get(t.url(&format!("/subscribe{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (cookie, attributes) =
+        set_cookie(response.headers(), "willay_form").expect("a form cookie");
+    assert!(
+        attributes.contains("HttpOnly") && attributes.contains("SameSite=Strict"),
+        "{attributes}"
+    );
+    let body = response.text().await.unwrap();
+    let start = body.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    let csrf = body[start..].split('"').next().unwrap().to_owned();
+    assert_eq!(csrf, cookie, "double-submit value");
+    (csrf, cookie)
+}
+
+async fn subscribe(
+    t: &WebTest,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let mut request = t.client.post(t.url("/subscribe")).form(fields);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("willay_form={cookie}"));
+    }
+    page(request.send().await.unwrap()).await
+}
+
+/// Waits until the SMTP server holds `n` messages (the mail is sent in the background).
+async fn wait_for_mail(smtp: &SmtpServer, n: usize) -> Vec<Received> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let messages = smtp.messages();
+        if messages.len() >= n {
+            return messages;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no confirmation mail arrived ({} of {n})",
+            messages.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn double_opt_in_round_trip(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let t = WebTest::start_with(backend, Some(&smtp), WebConfig::default()).await;
+    t.import(PEOPLE, "andes").await;
+    let (csrf, cookie) = subscribe_form(&t, "?lang=qu&list=andes").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("lang", "qu"),
+        ("email", "Carmen@Example.org"),
+        ("name", "Carmen"),
+        ("language", "qu"),
+        ("region", "Apurímac"),
+        ("list", "andes"),
+    ];
+    let (status, lang, inbox_page) = subscribe(&t, Some(&cookie), &form).await;
+    assert_eq!(
+        (status, lang.as_str()),
+        (StatusCode::OK, "qu"),
+        "{inbox_page}"
+    );
+    assert!(inbox_page.contains("Correoykita qhawariy"), "{inbox_page}");
+    let state = t
+        .app
+        .store
+        .signup_state("carmen@example.org")
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(state.status, SubscriberStatus::Unconfirmed);
+
+    let mail = wait_for_mail(&smtp, 1).await.remove(0);
+    assert_eq!(mail.to, "Carmen@Example.org");
+    assert_eq!(mail.content_language, "qu");
+    assert!(mail.subject.contains("takyachiy"), "{}", mail.subject);
+    assert!(mail.list_unsubscribe.is_empty(), "nothing to leave yet");
+    assert!(
+        !mail.text.contains("Carmen"),
+        "a name typed in a public form is not mailed"
+    );
+    let start = mail
+        .text
+        .find("https://willay.example.org/confirm/")
+        .expect("a confirm link")
+        + 35;
+    let token: String = mail.text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(mail.html.contains(&format!("/confirm/{token}")));
+
+    // Following the link shows a button; only the POST confirms (link scanners GET).
+    let (status, lang, confirm_page) = page(
+        t.client
+            .get(t.url(&format!("/confirm/{token}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, lang.as_str()), (StatusCode::OK, "qu"));
+    assert!(
+        confirm_page.contains(&format!("action=\"/confirm/{token}\"")),
+        "{confirm_page}"
+    );
+    let still = t
+        .app
+        .store
+        .signup_state("carmen@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.status, SubscriberStatus::Unconfirmed);
+    let response = t
+        .client
+        .post(t.url(&format!("/confirm/{token}")))
+        .form(&[("lang", "qu")])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, done) = page(response).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let carmen = t.app.store.subscriber(state.id).await.unwrap();
+    assert_eq!(carmen.status, SubscriberStatus::Confirmed);
+    assert_eq!(carmen.language, "qu");
+    assert_eq!(
+        t.app.store.subscriber_lists(state.id).await.unwrap(),
+        ["andes"]
+    );
+
+    // The same sign-up again, and a known confirmed address: the same page,
+    // so the form never tells a stranger who is subscribed.
+    let (status, _, again) = subscribe(&t, Some(&cookie), &form).await;
+    assert_eq!(
+        (status, again.as_str()),
+        (StatusCode::OK, inbox_page.as_str())
+    );
+    let rosa = [
+        ("csrf", csrf.as_str()),
+        ("lang", "qu"),
+        ("email", "rosa@example.org"),
+        ("language", "qu"),
+    ];
+    let (status, _, known) = subscribe(&t, Some(&cookie), &rosa).await;
+    assert_eq!(
+        (status, known.as_str()),
+        (StatusCode::OK, inbox_page.as_str())
+    );
+
+    // Altered links, and links of the other kind, are refused.
+    let mut forged = token.clone().into_bytes();
+    forged[10] = if forged[10] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let unsubscribe = t.app.signer.sign(UnsubscribeToken {
+        subscriber_id: state.id,
+        campaign_id: 1,
+    });
+    for bad in [forged.as_str(), unsubscribe.as_str(), "nonsense"] {
+        let response = t
+            .client
+            .post(t.url(&format!("/confirm/{bad}")))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .form(&[("x", "y")])
+            .send()
+            .await
+            .unwrap();
+        let (status, _, body) = page(response).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(body.contains("This link is not valid"), "{body}");
+    }
+    let response = t
+        .client
+        .post(t.url(&format!("/u/{token}")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "a confirm link cannot unsubscribe"
+    );
+    assert_eq!(
+        t.app.store.subscriber(state.id).await.unwrap().status,
+        SubscriberStatus::Confirmed
+    );
+}
+
+async fn one_click_unsubscribe(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    t.import(PEOPLE, "peru").await;
+    let ann = t
+        .app
+        .store
+        .signup_state("ann@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = t.app.signer.sign(UnsubscribeToken {
+        subscriber_id: ann,
+        campaign_id: 3,
+    });
+    let confirm = ConfirmSigner::for_app(&t.app);
+    let old_confirm_link = confirm.sign(ConfirmToken {
+        subscriber_id: ann,
+        list_id: None,
+        issued_at: now_millis() - 1000,
+    });
+
+    // The page in her own language (en-GB), with a button; GET changes nothing.
+    let (status, lang, body) = page(
+        t.client
+            .get(t.url(&format!("/u/{token}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, lang.as_str()), (StatusCode::OK, "en"));
+    assert!(
+        body.contains("name=\"List-Unsubscribe\" value=\"One-Click\""),
+        "{body}"
+    );
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Confirmed
+    );
+
+    // A POST without the RFC 8058 body does nothing.
+    let response = t
+        .client
+        .post(t.url(&format!("/u/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Confirmed
+    );
+
+    // What a mail client sends for the one-click button: no cookie, no page.
+    for _ in 0..2 {
+        let response = t
+            .client
+            .post(t.url(&format!("/u/{token}")))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        let (status, _, body) = page(response).await;
+        assert_eq!(status, StatusCode::OK, "idempotent: {body}");
+        assert!(body.contains("You have unsubscribed"), "{body}");
+    }
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Unsubscribed
+    );
+
+    // A confirmation link issued before she left cannot undo it.
+    let response = t
+        .client
+        .post(t.url(&format!("/confirm/{old_confirm_link}")))
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Unsubscribed
+    );
+
+    // Tampered: 400 in the visitor's language; well-signed but nobody: 404.
+    let mut tampered = token.clone().into_bytes();
+    tampered[5] = if tampered[5] == b'x' { b'y' } else { b'x' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let rosa = t
+        .app
+        .store
+        .signup_state("rosa@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for (accept, expected_lang, words) in [
+        ("es-PE,es;q=0.9", "es", "Este enlace no es válido"),
+        ("quz-PE", "qu", "Kay enlaceqa manam allinchu"),
+    ] {
+        let response = t
+            .client
+            .post(t.url(&format!("/u/{tampered}")))
+            .header(header::ACCEPT_LANGUAGE, accept)
+            .form(&[("List-Unsubscribe", "One-Click")])
+            .send()
+            .await
+            .unwrap();
+        let (status, lang, body) = page(response).await;
+        assert_eq!(
+            (status, lang.as_str()),
+            (StatusCode::BAD_REQUEST, expected_lang)
+        );
+        assert!(body.contains(words), "{body}");
+    }
+    assert_eq!(
+        t.app.store.subscriber(rosa).await.unwrap().status,
+        SubscriberStatus::Confirmed,
+        "nobody else left"
+    );
+    let nobody = t.app.signer.sign(UnsubscribeToken {
+        subscriber_id: 999_999,
+        campaign_id: 3,
+    });
+    let response = t
+        .client
+        .post(t.url(&format!("/u/{nobody}")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = t
+        .client
+        .get(t.url(&format!("/u/{nobody}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    let fields = [
+        ("csrf", "made-up"),
+        ("email", "eve@example.org"),
+        ("language", "es"),
+    ];
+    let (status, _, body) = subscribe(&t, None, &fields).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no form cookie");
+    assert!(body.contains("El formulario caducó"), "{body}");
+    let (status, _, _) = subscribe(
+        &t,
+        Some("another-value-of-the-right-length-0123456789a"),
+        &fields,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "cookie and field differ");
+    assert!(
+        t.app
+            .store
+            .signup_state("eve@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let (csrf, cookie) = subscribe_form(&t, "").await;
+    let (status, lang, body) = subscribe(
+        &t,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("lang", "en"),
+            ("email", "eve@"),
+            ("name", "<b>Eve</b>"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, lang.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "en")
+    );
+    assert!(body.contains("This email address is not valid"), "{body}");
+    assert!(
+        body.contains("value=\"&#60;b&#62;Eve&#60;/b&#62;\"") || body.contains("&lt;b&gt;Eve"),
+        "escaped: {body}"
+    );
+    let (status, _, body) = subscribe(
+        &t,
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("lang", "en"),
+            ("email", "eve@example.org"),
+            ("list", "no-such-list"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("That list does not exist"), "{body}");
+}
+
+async fn pages_speak_the_visitors_language(_backend: Backend) {
+    let t = WebTest::start(Backend::Sqlite).await;
+    for (accept, query, lang, words) in [
+        ("quz-PE,es;q=0.5", "", "qu", "Qillqachikuy"),
+        ("fr-FR,en;q=0.8", "", "en", "Subscribe"),
+        ("de", "", "es", "Suscribirme"),
+        ("quz-PE", "?lang=en", "en", "Subscribe"),
+    ] {
+        let response = t
+            .client
+            .get(t.url(&format!("/subscribe{query}")))
+            .header(header::ACCEPT_LANGUAGE, accept)
+            .send()
+            .await
+            .unwrap();
+        let (status, content_language, body) = page(response).await;
+        assert_eq!(
+            (status, content_language.as_str()),
+            (StatusCode::OK, lang),
+            "{accept} {query}"
+        );
+        assert!(body.contains(&format!("<html lang=\"{lang}\">")), "{body}");
+        assert!(body.contains(words), "{accept}: {body}");
+        // The switcher offers every language in its own name.
+        for name in ["Español", "English", "Runasimi"] {
+            assert!(body.contains(name), "{name}");
+        }
+    }
+    let response = t.client.get(t.url("/")).send().await.unwrap();
+    assert_eq!(response.headers()[header::LOCATION], "/subscribe");
+}
+
+#[tokio::test]
+async fn public_pages_are_rate_limited_per_client() {
+    let config = WebConfig {
+        rate: PublicRateLimit {
+            per_minute: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(3).unwrap(),
+        },
+        ..WebConfig::default()
+    };
+    let t = WebTest::start_with(Backend::Sqlite, None, config).await;
+    for _ in 0..3 {
+        let response = t
+            .client
+            .get(t.url("/subscribe?lang=en"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let response = t
+        .client
+        .get(t.url("/subscribe?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Too many attempts"), "{body}");
+    // The log-in form shares the allowance; the API and health checks do not.
+    let response = t.client.get(t.url("/login")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let response = t.client.get(t.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, _) = t.get("/api/lists").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+on_both_backends!(
+    double_opt_in_round_trip,
+    one_click_unsubscribe,
+    forged_and_invalid_sign_ups_are_refused,
+);
+
+#[tokio::test]
+async fn pages_in_the_visitors_language() {
+    pages_speak_the_visitors_language(Backend::Sqlite).await
+}
