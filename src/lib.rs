@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod import;
 pub mod mail;
+pub mod privacy;
 pub mod render;
 pub mod store;
 pub mod subscribers;

@@ -95,16 +95,18 @@ text_enum!(
 
 impl CampaignStatus {
     /// Whether a campaign in this state may move to `next` by a manager's command.
+    ///
+    /// Only a worker starts a campaign (`scheduled → running`, expanding its
+    /// audience in the same transaction) and finishes it (`running → done`);
+    /// a manager moving it there would skip the expansion and lose the send.
     pub fn can_become(self, next: CampaignStatus) -> bool {
         use CampaignStatus::*;
         matches!(
             (self, next),
             (Draft, Scheduled)
                 | (Scheduled, Draft)
-                | (Scheduled, Running)
                 | (Running, Paused)
                 | (Paused, Running)
-                | (Running, Done)
                 | (Draft | Scheduled | Running | Paused, Cancelled)
         )
     }
@@ -136,5 +138,10 @@ mod tests {
         assert!(Paused.can_become(Running));
         assert!(!Done.can_become(Running));
         assert!(!Cancelled.can_become(Scheduled));
+        // Resuming a campaign that never started would mark it running without
+        // an audience, and the worker would finish it having sent nothing.
+        assert!(!Scheduled.can_become(Running));
+        assert!(!Draft.can_become(Running));
+        assert!(!Running.can_become(Done));
     }
 }

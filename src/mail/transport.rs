@@ -58,9 +58,14 @@ pub enum SendError {
         /// mail (a hard bounce), as opposed to a policy or content refusal.
         hard_bounce: bool,
     },
-    /// The relay itself is unreachable: no fault of this message.
+    /// The relay itself is unreachable, or refuses the sender: no fault of
+    /// this message.
     #[error("{0}")]
     Relay(String),
+    /// The relay refuses this worker's session (login, greeting): nothing can
+    /// be sent until the SMTP settings are fixed.
+    #[error("{0}")]
+    Misconfigured(String),
 }
 
 /// A message transport, built once and shared by every sender task.

@@ -208,6 +208,17 @@ impl Store {
         self.campaign(id).await
     }
 
+    /// Campaigns paused or cancelled: workers stop sending rows of these they
+    /// have already claimed.
+    pub async fn halted_campaigns(&self) -> Result<Vec<i64>, StoreError> {
+        let ids: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM campaigns WHERE status IN ('paused', 'cancelled')")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(ids)
+    }
+
     /// How many confirmed subscribers the campaign's lists reach, counted once each.
     pub async fn audience_size(&self, id: i64) -> Result<i64, StoreError> {
         let n: i64 = on_pool!(self, pool => {

@@ -13,37 +13,52 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::gate::RelayGate;
-use crate::store::{Backlog, ClaimedDelivery, Millis, Store, StoreError, now_millis};
+use super::lease::{Lease, Leases};
+use crate::store::{Backlog, ClaimedDelivery, Store, StoreError, now_millis};
 
 /// A claimed row with the campaign facts needed to send it.
 pub struct Job {
+    /// The ledger row and its recipient.
     pub delivery: ClaimedDelivery,
+    /// The catalogue message of its campaign.
     pub message_id: Arc<str>,
-    /// The lease this row was claimed with (the heartbeat may extend it).
-    pub lease_until: Millis,
+    /// The lease it was claimed under: it is sent only while that holds.
+    pub lease: Arc<Lease>,
 }
 
 /// What the claimer did.
 #[derive(Debug, Default)]
 pub struct Claimed {
+    /// Campaigns this worker started (expanded).
     pub campaigns_started: Vec<i64>,
+    /// Campaigns this worker marked done.
     pub campaigns_finished: Vec<i64>,
+    /// The database error that stopped it, if one did.
     pub error: Option<StoreError>,
 }
 
 // Consecutive database failures tolerated before the worker gives up.
 const MAX_STORE_FAILURES: u32 = 10;
 
+/// The claiming task's settings and channels.
 pub struct Claimer {
+    /// The ledger.
     pub store: Store,
-    pub worker: String,
+    /// The lease claims are made under.
+    pub leases: Arc<Leases>,
+    /// Rows per claim.
     pub batch_size: i64,
-    pub lease: Duration,
+    /// Longest sleep when nothing is due.
     pub poll_interval: Duration,
+    /// Stop once nothing is left instead of waiting for more.
     pub until_idle: bool,
+    /// Closed while the relay is unreachable: no claims then.
     pub gate: Arc<RelayGate>,
+    /// Rung by the committer when outcomes land.
     pub committed: Arc<Notify>,
+    /// Where claimed rows go to the senders.
     pub jobs: mpsc::Sender<Job>,
+    /// Stops claiming.
     pub stop: CancellationToken,
 }
 
@@ -92,10 +107,10 @@ impl Claimer {
             tracing::info!(campaign_id, recipients = rows, "campaign started");
             claimed.campaigns_started.push(campaign_id);
         }
-        let lease_until = now + self.lease.as_millis() as Millis;
+        let lease = self.leases.for_claiming(&self.store).await?;
         let batch = self
             .store
-            .claim_deliveries(&self.worker, now, lease_until, self.batch_size)
+            .claim_deliveries(&lease.owner, now, self.batch_size)
             .await?;
         if !batch.is_empty() {
             let mut permits = permits;
@@ -119,12 +134,16 @@ impl Claimer {
                     .send(Job {
                         delivery,
                         message_id,
-                        lease_until,
+                        lease: lease.clone(),
                     });
             }
             return Ok(true);
         }
         drop(permits);
+        let skipped = self.store.sweep(now).await?;
+        if skipped > 0 {
+            tracing::info!(skipped, "skipped rows of cancelled campaigns left by a dead worker");
+        }
         for campaign_id in self.store.finish_campaigns(now).await? {
             tracing::info!(campaign_id, "campaign done");
             claimed.campaigns_finished.push(campaign_id);

@@ -12,8 +12,11 @@
 
 mod claimer;
 mod committer;
+mod deliver;
 mod gate;
+mod lease;
 mod retry;
+mod watch;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -25,15 +28,18 @@ use tokio::sync::{Notify, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
+pub use crate::privacy::redact_addresses;
 pub use retry::RetryPolicy;
+pub use watch::WATCH_INTERVAL;
 
-use self::claimer::{Claimer, Job};
+use self::claimer::Claimer;
 use self::gate::RelayGate;
-use crate::domain::SubscriberStatus;
-use crate::mail::{DeliveryKey, Identity, SendError, Transport};
-use crate::render::{Personalisation, Renderer};
-use crate::store::{DeliveryOutcome, Millis, Store, StoreError, now_millis};
-use crate::unsubscribe::{TokenSigner, UnsubscribeToken};
+use self::lease::Leases;
+use self::watch::Halts;
+use crate::mail::{Identity, Transport};
+use crate::render::Renderer;
+use crate::store::{Store, StoreError, now_millis};
+use crate::unsubscribe::TokenSigner;
 
 /// A send-rate limit; `None` means unlimited.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,7 +101,8 @@ pub struct WorkerReport {
     pub failed: u64,
     /// Deliveries not sent on purpose.
     pub skipped: u64,
-    /// Claimed rows handed back unsent at shutdown.
+    /// Claimed rows handed back unsent: at shutdown, because the campaign was
+    /// paused or cancelled meanwhile, or because the lease was in doubt.
     pub released: u64,
     /// Campaigns this worker started (expanded).
     pub campaigns_started: Vec<i64>,
@@ -109,6 +116,9 @@ pub enum WorkerError {
     /// The database kept failing.
     #[error("the worker stopped because the database kept failing: {0}")]
     Store(#[from] StoreError),
+    /// The SMTP relay refuses the worker's session; the settings need fixing.
+    #[error("the worker stopped: {0} (check WILLAY_SMTP_URL: host, port, tls mode, user and password)")]
+    Relay(String),
 }
 
 /// Everything a worker needs, built once.
@@ -122,8 +132,11 @@ pub struct Worker {
     settings: WorkerSettings,
     limiters: Vec<DefaultDirectRateLimiter>,
     gate: Arc<RelayGate>,
-    /// Until when the last successful heartbeat made this worker's leases last.
-    renewed_until: Arc<std::sync::atomic::AtomicI64>,
+    leases: Arc<Leases>,
+    halts: Arc<Halts>,
+    /// Fired when the relay refuses the session: sending cannot go on.
+    refused: CancellationToken,
+    refusal: std::sync::Mutex<Option<String>>,
 }
 
 impl Worker {
@@ -160,6 +173,8 @@ impl Worker {
         .map(RateLimiter::direct)
         .collect();
         Self {
+            leases: Arc::new(Leases::new(id.clone(), settings.lease)),
+            halts: Arc::default(),
             id,
             store,
             renderer,
@@ -169,8 +184,20 @@ impl Worker {
             settings,
             limiters,
             gate: Arc::default(),
-            renewed_until: Arc::default(),
+            refused: CancellationToken::new(),
+            refusal: std::sync::Mutex::default(),
         }
+    }
+
+    /// Stops the run because the relay refuses this worker's session.
+    fn stop_for(&self, refusal: String) {
+        let mut first = self.refusal.lock().expect("not poisoned");
+        if first.is_none() {
+            tracing::error!(error = %redact_addresses(&refusal),
+                "the SMTP relay refuses the session; stopping the worker");
+            *first = Some(refusal);
+        }
+        self.refused.cancel();
     }
 
     /// This worker's lease owner id.
@@ -185,15 +212,26 @@ impl Worker {
         let concurrency = self.settings.concurrency.max(1);
         let batch = self.settings.batch_size.max(1) as usize;
         let committed = Arc::new(Notify::new());
-        let stop_claiming = shutdown.child_token();
+        // Stopping, for whichever reason: asked to, or the relay refuses us.
+        let stop = CancellationToken::new();
+        let link = tokio::spawn({
+            let (stop, shutdown, refused) = (stop.clone(), shutdown.clone(), self.refused.clone());
+            async move {
+                tokio::select! {
+                    _ = shutdown.cancelled() => {}
+                    _ = refused.cancelled() => {}
+                }
+                stop.cancel();
+            }
+        });
+        let stop_claiming = stop.child_token();
 
         let (jobs_tx, jobs_rx) = mpsc::channel(batch * 2);
         let claimer = tokio::spawn(
             Claimer {
                 store: self.store.clone(),
-                worker: self.id.clone(),
+                leases: self.leases.clone(),
                 batch_size: batch as i64,
-                lease: self.settings.lease,
                 poll_interval: self.settings.poll_interval,
                 until_idle: self.settings.until_idle,
                 gate: self.gate.clone(),
@@ -205,36 +243,44 @@ impl Worker {
         );
         // A small queue keeps "sent but not yet recorded" small: that is what a
         // crash can re-send (README, "Delivery guarantees").
-        let (outcomes_tx, outcomes_rx) = mpsc::channel(concurrency * 2);
+        let (settled_tx, settled_rx) = mpsc::channel(concurrency * 2);
         let committer = tokio::spawn(committer::commit_outcomes(
             self.store.clone(),
-            self.id.clone(),
             self.settings.bounce_threshold,
-            outcomes_rx,
+            settled_rx,
             committed.clone(),
         ));
-        let stop_heartbeat = CancellationToken::new();
-        let heartbeat = tokio::spawn(committer::heartbeat(
-            self.store.clone(),
-            self.id.clone(),
-            self.settings.lease,
-            self.renewed_until.clone(),
-            stop_heartbeat.clone(),
-        ));
+        let stop_background = CancellationToken::new();
+        let heartbeat = tokio::spawn({
+            let (leases, store, stop) = (
+                self.leases.clone(),
+                self.store.clone(),
+                stop_background.clone(),
+            );
+            async move { leases.heartbeat(store, stop).await }
+        });
+        let watch = tokio::spawn({
+            let (halts, store, stop) = (
+                self.halts.clone(),
+                self.store.clone(),
+                stop_background.clone(),
+            );
+            async move { halts.watch(store, stop).await }
+        });
 
         let senders = ReceiverStream::new(jobs_rx)
-            .take_until(shutdown.cancelled())
+            .take_until(stop.cancelled())
             .map(|job| self.deliver(job))
             .buffer_unordered(concurrency)
-            .for_each(|outcome| {
-                let tx = outcomes_tx.clone();
+            .for_each(|settled| {
+                let tx = settled_tx.clone();
                 async move {
                     // The committer only stops once every sender is dropped.
-                    let _ = tx.send(outcome).await;
+                    let _ = tx.send(settled).await;
                 }
             });
         let drained = async {
-            shutdown.cancelled().await;
+            stop.cancelled().await;
             tokio::time::sleep(self.settings.shutdown_timeout).await;
         };
         tokio::select! {
@@ -243,17 +289,20 @@ impl Worker {
                 "in-flight sends did not finish within the shutdown timeout; abandoning them"),
         }
         stop_claiming.cancel();
-        drop(outcomes_tx);
+        drop(settled_tx);
 
         let claimed = claimer.await.expect("the claimer does not panic");
         let committed_counts = committer.await.expect("the committer does not panic");
-        stop_heartbeat.cancel();
+        stop_background.cancel();
+        link.abort();
         heartbeat.await.expect("the heartbeat does not panic");
+        watch.await.expect("the campaign watch does not panic");
         let committed_counts = committed_counts?;
-        let released = self
-            .store
-            .release_deliveries(&self.id, now_millis())
-            .await?;
+        let mut released = 0;
+        for owner in self.leases.owners() {
+            released += self.store.release_deliveries(&owner, now_millis()).await?;
+            self.store.drop_lease(&owner).await?;
+        }
         if released > 0 {
             tracing::info!(worker = %self.id, released, "handed back claimed rows not yet sent");
         }
@@ -262,7 +311,7 @@ impl Worker {
             retried: committed_counts.retried,
             failed: committed_counts.failed,
             skipped: committed_counts.skipped,
-            released: released + committed_counts.lease_lost,
+            released: released + committed_counts.released,
             campaigns_started: claimed.campaigns_started,
             campaigns_finished: claimed.campaigns_finished,
         };
@@ -272,187 +321,11 @@ impl Worker {
         if let Some(error) = claimed.error {
             return Err(error.into());
         }
+        if let Some(refusal) = self.refusal.lock().expect("not poisoned").take() {
+            return Err(WorkerError::Relay(redact_addresses(&refusal)));
+        }
         tracing::info!(worker = %self.id, sent = report.sent, failed = report.failed,
             retried = report.retried, skipped = report.skipped, released, "worker stopped");
         Ok(report)
-    }
-
-    /// Renders and sends one delivery; every failure becomes an outcome.
-    async fn deliver(&self, job: Job) -> DeliveryOutcome {
-        let delivery = &job.delivery;
-        let id = delivery.id;
-        let Some(person) = &delivery.recipient else {
-            return DeliveryOutcome::Skipped {
-                id,
-                reason: "the subscriber was erased".into(),
-            };
-        };
-        if person.status != SubscriberStatus::Confirmed {
-            return DeliveryOutcome::Skipped {
-                id,
-                reason: format!("the subscriber is {}", person.status),
-            };
-        }
-        if let Some(until) = self.gate.closed_until() {
-            return DeliveryOutcome::Deferred {
-                id,
-                error: "not tried: the relay is unreachable".into(),
-                retry_at: until,
-            };
-        }
-        let token = self.signer.sign(UnsubscribeToken {
-            subscriber_id: delivery.subscriber_id,
-            campaign_id: delivery.campaign_id,
-        });
-        let unsubscribe_url = self.identity.unsubscribe_url(&token);
-        let personalisation = Personalisation {
-            language: &person.language,
-            name: &person.name,
-            unsubscribe_url: &unsubscribe_url,
-        };
-        let email = match self.renderer.render(&job.message_id, personalisation) {
-            Ok(email) => email,
-            Err(error) => {
-                tracing::error!(campaign_id = delivery.campaign_id, delivery_id = id, %error, "cannot render");
-                return DeliveryOutcome::Failed {
-                    id,
-                    error: error.to_string(),
-                    locale: None,
-                    hard_bounce: false,
-                };
-            }
-        };
-        let locale = email.locale.to_string();
-        let key = DeliveryKey {
-            campaign_id: delivery.campaign_id,
-            subscriber_id: delivery.subscriber_id,
-        };
-        let message = match self
-            .identity
-            .compose(&email, key, &person.email, &person.name, &token)
-        {
-            Ok(message) => message,
-            Err(error) => {
-                return DeliveryOutcome::Failed {
-                    id,
-                    error: error.to_string(),
-                    locale: Some(locale),
-                    hard_bounce: false,
-                };
-            }
-        };
-        for limiter in &self.limiters {
-            limiter.until_ready().await;
-        }
-        // Never send a row another worker may already have taken over: with a
-        // heartbeat late (an overloaded machine, a slow database), give it back.
-        let lease_until = job.lease_until.max(
-            self.renewed_until
-                .load(std::sync::atomic::Ordering::Acquire),
-        );
-        let margin = (self.settings.lease.as_millis() as Millis / 4).max(250);
-        if now_millis() + margin >= lease_until {
-            tracing::warn!(
-                campaign_id = delivery.campaign_id,
-                delivery_id = id,
-                "lease may have expired; not sending"
-            );
-            return DeliveryOutcome::LeaseLost { id };
-        }
-        let campaign_id = delivery.campaign_id;
-        let attempt = delivery.attempts;
-        let started = std::time::Instant::now();
-        let result = self.transport.send(message).await;
-        record_metrics(&locale, &result, started.elapsed());
-        match result {
-            Ok(()) => {
-                self.gate.record_success();
-                tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
-                DeliveryOutcome::Sent { id, locale }
-            }
-            Err(SendError::Permanent { reply, hard_bounce }) => {
-                self.gate.record_success();
-                tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
-                    error = %redact_addresses(&reply), "permanent failure");
-                DeliveryOutcome::Failed {
-                    id,
-                    error: reply,
-                    locale: Some(locale),
-                    hard_bounce,
-                }
-            }
-            Err(SendError::Relay(error)) => {
-                let retry_at = self.gate.record_failure();
-                tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(&error),
-                    "relay unreachable; pausing sends");
-                DeliveryOutcome::Deferred {
-                    id,
-                    error,
-                    retry_at,
-                }
-            }
-            Err(SendError::Transient(error)) => {
-                tracing::warn!(campaign_id, delivery_id = id, attempt,
-                    error = %redact_addresses(&error), "transient failure");
-                match self.settings.retry.delay_after(attempt) {
-                    Some(delay) => DeliveryOutcome::Retry {
-                        id,
-                        error,
-                        retry_at: now_millis() + delay.as_millis() as Millis,
-                    },
-                    None => DeliveryOutcome::Failed {
-                        id,
-                        error: format!("gave up after {attempt} attempts: {error}"),
-                        locale: Some(locale),
-                        hard_bounce: false,
-                    },
-                }
-            }
-        }
-    }
-}
-
-/// Counts the send (`willay_messages_total{outcome, locale}`) and its latency
-/// (`willay_send_seconds{locale}`) through the `metrics` facade; `willay serve`
-/// exports them for Prometheus, other commands record nothing.
-fn record_metrics(locale: &str, result: &Result<(), SendError>, took: Duration) {
-    let outcome = match result {
-        Ok(()) => "sent",
-        Err(SendError::Permanent { .. }) => "failed",
-        Err(SendError::Transient(_)) => "transient",
-        Err(SendError::Relay(_)) => "relay_down",
-    };
-    metrics::counter!("willay_messages_total", "outcome" => outcome, "locale" => locale.to_owned())
-        .increment(1);
-    metrics::histogram!("willay_send_seconds", "locale" => locale.to_owned())
-        .record(took.as_secs_f64());
-}
-
-/// Replaces anything that looks like an email address, for logs: SMTP replies
-/// often quote the recipient.
-pub fn redact_addresses(text: &str) -> String {
-    text.split_inclusive(char::is_whitespace)
-        .map(|word| {
-            if word.contains('@') {
-                let trailing = &word[word.trim_end().len()..];
-                format!("[address]{trailing}")
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_addresses_in_replies() {
-        assert_eq!(
-            redact_addresses("550 5.1.1 <rosa@example.org>: No such user"),
-            "550 5.1.1 [address] No such user"
-        );
-        assert_eq!(redact_addresses("451 try later"), "451 try later");
     }
 }

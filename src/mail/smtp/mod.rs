@@ -6,9 +6,12 @@
 //! opens the TCP connections itself with `TCP_NODELAY`, lets lettre speak SMTP
 //! over them, and keeps them in a deadpool pool.
 
+mod transaction;
+
 use std::time::Duration;
 
-use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use deadpool::Runtime;
+use deadpool::managed::{self, Metrics, RecycleError, RecycleResult, Timeouts};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
@@ -155,29 +158,38 @@ impl SmtpPool {
         };
         let pool = managed::Pool::builder(connector)
             .max_size(size.max(1))
+            // A relay that accepts the connection and then says nothing must
+            // not hang a sender: the NOOP check of an idle session is bounded
+            // like every other exchange.
+            .timeouts(Timeouts {
+                wait: None,
+                create: Some(timeout),
+                recycle: Some(timeout),
+            })
+            .runtime(Runtime::Tokio1)
             .build()
-            .expect("a pool without a runtime-specific timeout always builds");
+            .expect("the tokio runtime is given, so timeouts are supported");
         Self { pool, timeout }
     }
 
     /// Sends one message over a pooled session.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
         let mut connection = self.pool.get().await.map_err(|e| match e {
+            // The relay answered but refused the session itself (5xx to the
+            // greeting, EHLO or AUTH): a configuration problem, not an outage.
+            managed::PoolError::Backend(ConnectError::Smtp(e)) if e.is_permanent() => {
+                SendError::Misconfigured(format!("the SMTP relay refused the session: {e}"))
+            }
             managed::PoolError::Backend(e) => SendError::Relay(e.to_string()),
             other => SendError::Relay(format!("no SMTP connection available: {other}")),
         })?;
-        match tokio::time::timeout(self.timeout, connection.send(envelope, message)).await {
-            Ok(Ok(_)) => Ok(()),
-            // lettre has already aborted the session; recycle() will discard it.
-            Ok(Err(e)) if e.is_permanent() => {
-                let reply = e.to_string();
-                let code = e.status().map(|c| c.to_string()).unwrap_or_default();
-                Err(SendError::Permanent {
-                    hard_bounce: is_hard_bounce(&code, &reply),
-                    reply,
-                })
-            }
-            Ok(Err(e)) => Err(SendError::Transient(e.to_string())),
+        match tokio::time::timeout(
+            self.timeout,
+            transaction::send(&mut connection, envelope, message),
+        )
+        .await
+        {
+            Ok(result) => result,
             Err(_) => {
                 // The session is mid-transaction: never reuse it.
                 drop(managed::Object::take(connection));
@@ -192,54 +204,5 @@ impl SmtpPool {
     /// Closes idle sessions (politely: a pooled session is dropped, and lettre quits it).
     pub fn close(&self) {
         self.pool.close();
-    }
-}
-
-/// Whether a permanent reply rejects the address itself (RFC 3463 `5.1.x`
-/// addressing or `5.2.1` disabled mailbox), not the message or the sender.
-/// Without an enhanced status code, 550/551/553 are taken as address refusals.
-pub fn is_hard_bounce(code: &str, reply: &str) -> bool {
-    let enhanced = reply
-        .split(|c: char| c.is_whitespace() || c == ':' || c == '(' || c == ')')
-        .find(|word| {
-            let parts: Vec<&str> = word.split('.').collect();
-            parts.len() == 3
-                && parts[0] == "5"
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        });
-    match enhanced {
-        Some(status) => status.starts_with("5.1.") || status == "5.2.1",
-        None => matches!(code, "550" | "551" | "553"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_hard_bounce;
-
-    #[test]
-    fn tells_address_refusals_from_policy_refusals() {
-        assert!(is_hard_bounce(
-            "550",
-            "permanent error (550): 5.1.1 No such user"
-        ));
-        assert!(is_hard_bounce(
-            "550",
-            "permanent error (550): 5.2.1 Mailbox disabled"
-        ));
-        assert!(is_hard_bounce(
-            "553",
-            "permanent error (553): mailbox name not allowed"
-        ));
-        assert!(!is_hard_bounce(
-            "550",
-            "permanent error (550): 5.7.1 Message rejected as spam"
-        ));
-        assert!(!is_hard_bounce(
-            "554",
-            "permanent error (554): transaction failed"
-        ));
     }
 }

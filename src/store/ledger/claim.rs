@@ -1,0 +1,269 @@
+//! Starting campaigns (audience expansion), worker leases, and claiming rows.
+
+use super::{ClaimedDelivery, Recipient};
+use crate::store::{Backend, Millis, Store, StoreError, on_pool};
+
+/// The columns every claim returns: the row, and the person read in the same
+/// statement so a worker never sends to someone who left a moment before.
+macro_rules! claimed_columns {
+    () => {
+        concat!(
+            " RETURNING id, campaign_id, subscriber_id, attempts, ",
+            "(SELECT email FROM subscribers s WHERE s.id = subscriber_id), ",
+            "(SELECT name FROM subscribers s WHERE s.id = subscriber_id), ",
+            "(SELECT language FROM subscribers s WHERE s.id = subscriber_id), ",
+            "(SELECT status FROM subscribers s WHERE s.id = subscriber_id)"
+        )
+    };
+}
+
+/// Due rows of one running campaign, oldest due first. `$lock` is empty on
+/// SQLite (one writer at a time) and `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+/// concurrent workers claim disjoint batches without waiting on each other.
+/// Per campaign, so the scan walks the `deliveries_claim` index from the first
+/// due row instead of past every row already sent.
+macro_rules! claim_due_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE deliveries SET state = 'sending', lease_owner = $1, lease_until = NULL, ",
+            "attempts = attempts + 1, updated_at = $2 ",
+            "WHERE id IN (SELECT d.id FROM deliveries d ",
+            "WHERE d.campaign_id = $3 AND d.state = 'pending' AND d.next_attempt_at <= $2 ",
+            "ORDER BY d.next_attempt_at LIMIT $4 ",
+            $lock,
+            ") AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = $3 AND c.status = 'running')",
+            claimed_columns!()
+        )
+    };
+}
+const CLAIM_DUE_SQLITE: &str = claim_due_sql!("");
+const CLAIM_DUE_POSTGRES: &str = claim_due_sql!("FOR UPDATE SKIP LOCKED");
+
+/// Rows of running campaigns held by a worker whose lease has run out: it
+/// died, or lost its database for a whole lease.
+macro_rules! take_over_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE deliveries SET state = 'sending', lease_owner = $1, lease_until = NULL, ",
+            "attempts = attempts + 1, updated_at = $2 ",
+            "WHERE id IN (SELECT d.id FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id ",
+            "WHERE d.state = 'sending' AND c.status = 'running' AND d.lease_owner <> $1 ",
+            "AND NOT EXISTS (SELECT 1 FROM worker_leases w ",
+            "WHERE w.owner = d.lease_owner AND w.lease_until >= $2) ",
+            "ORDER BY d.id LIMIT $3 ",
+            $lock,
+            ")",
+            claimed_columns!()
+        )
+    };
+}
+const TAKE_OVER_SQLITE: &str = take_over_sql!("");
+const TAKE_OVER_POSTGRES: &str = take_over_sql!("FOR UPDATE OF d SKIP LOCKED");
+
+type ClaimRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Store {
+    /// Starts every scheduled campaign that is due: marks it running and expands
+    /// its audience into the ledger, once, in one transaction.
+    ///
+    /// Returns (campaign id, ledger rows created) for each campaign this call started.
+    /// Concurrent workers race on the status guard; exactly one of them expands.
+    pub async fn start_due_campaigns(&self, now: Millis) -> Result<Vec<(i64, u64)>, StoreError> {
+        let due: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT id FROM campaigns WHERE status = 'scheduled' AND scheduled_at <= $1 ORDER BY id",
+            )
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut started = Vec::new();
+        for id in due {
+            let expanded = on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                let won = sqlx::query(
+                    "UPDATE campaigns SET status = 'running', started_at = $2, updated_at = $2 \
+                     WHERE id = $1 AND status = 'scheduled'",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let mut rows = 0;
+                if won == 1 {
+                    // DISTINCT: a person on three target lists gets one message.
+                    rows = sqlx::query(
+                        "INSERT INTO deliveries (campaign_id, subscriber_id, state, region, \
+                             next_attempt_at, created_at, updated_at) \
+                         SELECT DISTINCT $1, s.id, 'pending', s.region, 0, $2, $2 \
+                         FROM subscribers s \
+                         JOIN memberships m ON m.subscriber_id = s.id \
+                         JOIN campaign_lists cl ON cl.list_id = m.list_id \
+                         WHERE cl.campaign_id = $1 AND s.status = 'confirmed' \
+                         ON CONFLICT (campaign_id, subscriber_id) DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    // ...but counts under each of those lists in reach by list.
+                    sqlx::query(
+                        "INSERT INTO delivery_lists (campaign_id, subscriber_id, list_id) \
+                         SELECT $1, s.id, m.list_id \
+                         FROM subscribers s \
+                         JOIN memberships m ON m.subscriber_id = s.id \
+                         JOIN campaign_lists cl ON cl.list_id = m.list_id \
+                         WHERE cl.campaign_id = $1 AND s.status = 'confirmed' \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                (won == 1).then_some(rows)
+            });
+            if let Some(rows) = expanded {
+                started.push((id, rows));
+            }
+        }
+        Ok(started)
+    }
+
+    /// Records a new worker lease, live until `lease_until`.
+    pub async fn register_lease(
+        &self,
+        owner: &str,
+        lease_until: Millis,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO worker_leases (owner, lease_until, started_at) VALUES ($1, $2, $3)",
+            )
+            .bind(owner)
+            .bind(lease_until)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The heartbeat: extends `owner`'s lease to `lease_until` if it is still
+    /// live at `now`. `false` means it had run out: its rows may already belong
+    /// to another worker, and reviving it would let two workers send them.
+    pub async fn renew_lease(
+        &self,
+        owner: &str,
+        lease_until: Millis,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let renewed = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE worker_leases SET lease_until = $2 WHERE owner = $1 AND lease_until >= $3",
+            )
+            .bind(owner)
+            .bind(lease_until)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(renewed == 1)
+    }
+
+    /// Forgets `owner`'s lease once it holds no rows (a clean shutdown).
+    pub async fn drop_lease(&self, owner: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "DELETE FROM worker_leases WHERE owner = $1 AND NOT EXISTS \
+                 (SELECT 1 FROM deliveries d WHERE d.state = 'sending' AND d.lease_owner = $1)",
+            )
+            .bind(owner)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Claims up to `limit` due rows for `owner`: first rows whose worker's
+    /// lease ran out (taken over), then due rows of running campaigns in
+    /// campaign order.
+    pub async fn claim_deliveries(
+        &self,
+        owner: &str,
+        now: Millis,
+        limit: i64,
+    ) -> Result<Vec<ClaimedDelivery>, StoreError> {
+        let (take_over, claim_due) = match self.backend() {
+            Backend::Sqlite => (TAKE_OVER_SQLITE, CLAIM_DUE_SQLITE),
+            Backend::Postgres => (TAKE_OVER_POSTGRES, CLAIM_DUE_POSTGRES),
+        };
+        let mut rows: Vec<ClaimRow> = on_pool!(self, pool => {
+            sqlx::query_as(take_over)
+                .bind(owner)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        if (rows.len() as i64) < limit {
+            let running: Vec<i64> = on_pool!(self, pool => {
+                sqlx::query_scalar("SELECT id FROM campaigns WHERE status = 'running' ORDER BY id")
+                    .fetch_all(pool)
+                    .await?
+            });
+            for campaign_id in running {
+                let room = limit - rows.len() as i64;
+                if room <= 0 {
+                    break;
+                }
+                let claimed: Vec<ClaimRow> = on_pool!(self, pool => {
+                    sqlx::query_as(claim_due)
+                        .bind(owner)
+                        .bind(now)
+                        .bind(campaign_id)
+                        .bind(room)
+                        .fetch_all(pool)
+                        .await?
+                });
+                rows.extend(claimed);
+            }
+        }
+        rows.into_iter().map(claimed_delivery).collect()
+    }
+}
+
+fn claimed_delivery(row: ClaimRow) -> Result<ClaimedDelivery, StoreError> {
+    let (id, campaign_id, subscriber_id, attempts, email, name, language, status) = row;
+    let recipient = match (email, status) {
+        (Some(email), Some(status)) => Some(Recipient {
+            email,
+            name: name.unwrap_or_default(),
+            language: language.unwrap_or_default(),
+            status: status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("subscriber {subscriber_id}: {e}")))?,
+        }),
+        _ => None,
+    };
+    Ok(ClaimedDelivery {
+        id,
+        campaign_id,
+        subscriber_id,
+        attempts,
+        recipient,
+    })
+}

@@ -1,0 +1,155 @@
+//! Reading the ledger: what is left to do, and what happened to each row.
+
+use crate::store::{Millis, Store, StoreError, on_pool};
+
+type DeliveryTuple = (
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// One ledger row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryRow {
+    /// The person.
+    pub subscriber_id: i64,
+    /// Where it stands.
+    pub state: crate::domain::DeliveryState,
+    /// Claims so far.
+    pub attempts: i64,
+    /// The last failure's reply or reason.
+    pub last_error: Option<String>,
+    /// The locale used, once rendered.
+    pub locale: Option<String>,
+    /// The address hard-bounced.
+    pub bounced: bool,
+}
+
+/// Ledger rows of one campaign by state.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LedgerCounts {
+    /// Waiting to be sent (including retries).
+    pub pending: i64,
+    /// Claimed by a worker right now.
+    pub sending: i64,
+    /// Delivered.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+    /// Not sent on purpose.
+    pub skipped: i64,
+}
+
+impl LedgerCounts {
+    /// Every row.
+    pub fn total(&self) -> i64 {
+        self.pending + self.sending + self.sent + self.failed + self.skipped
+    }
+}
+
+/// When the worker next has something to do, if anything is left at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backlog {
+    /// Nothing scheduled, nothing unsettled: the worker may stop if asked to.
+    Idle,
+    /// Work exists; the earliest of it is due at this time (maybe already).
+    DueAt(Millis),
+}
+
+impl Store {
+    /// Whether any work remains, and when the earliest of it is due.
+    pub async fn backlog(&self) -> Result<Backlog, StoreError> {
+        let (scheduled, pending, leased): (Option<i64>, Option<i64>, Option<i64>) = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT \
+                    (SELECT MIN(scheduled_at) FROM campaigns WHERE status = 'scheduled'), \
+                    (SELECT MIN(d.next_attempt_at) FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id \
+                        WHERE c.status = 'running' AND d.state = 'pending'), \
+                    (SELECT MIN(COALESCE(w.lease_until, 0)) FROM deliveries d \
+                        JOIN campaigns c ON c.id = d.campaign_id \
+                        LEFT JOIN worker_leases w ON w.owner = d.lease_owner \
+                        WHERE c.status = 'running' AND d.state = 'sending')",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        let running_unsettled: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE status = 'running'")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(
+            match [scheduled, pending, leased].into_iter().flatten().min() {
+                Some(at) => Backlog::DueAt(at),
+                // A running campaign with nothing unsettled is finished by the next pass.
+                None if running_unsettled > 0 => Backlog::DueAt(0),
+                None => Backlog::Idle,
+            },
+        )
+    }
+
+    /// Every ledger row of a campaign, in id order (for inspection and tests).
+    pub async fn deliveries(&self, campaign_id: i64) -> Result<Vec<DeliveryRow>, StoreError> {
+        let rows: Vec<DeliveryTuple> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT subscriber_id, state, attempts, last_error, locale, bounced_at \
+                 FROM deliveries WHERE campaign_id = $1 ORDER BY id",
+            )
+            .bind(campaign_id)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(
+                |(subscriber_id, state, attempts, last_error, locale, bounced_at)| {
+                    Ok(DeliveryRow {
+                        subscriber_id,
+                        state: state
+                            .parse()
+                            .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+                        attempts,
+                        last_error,
+                        locale,
+                        bounced: bounced_at.is_some(),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Rows of a campaign claimed more than once: retried or taken over.
+    pub async fn rows_attempted_more_than_once(&self, campaign_id: i64) -> Result<i64, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE campaign_id = $1 AND attempts > 1")
+                .bind(campaign_id)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n)
+    }
+
+    /// Ledger rows of one campaign by state.
+    pub async fn ledger_counts(&self, campaign_id: i64) -> Result<LedgerCounts, StoreError> {
+        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT state, COUNT(*) FROM deliveries WHERE campaign_id = $1 GROUP BY state")
+                .bind(campaign_id)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut counts = LedgerCounts::default();
+        for (state, n) in rows {
+            match state.as_str() {
+                "pending" => counts.pending = n,
+                "sending" => counts.sending = n,
+                "sent" => counts.sent = n,
+                "failed" => counts.failed = n,
+                "skipped" => counts.skipped = n,
+                other => return Err(StoreError::Corrupt(format!("delivery state `{other}`"))),
+            }
+        }
+        Ok(counts)
+    }
+}

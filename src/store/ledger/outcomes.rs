@@ -1,0 +1,243 @@
+//! Writing outcomes back, handing rows back, finishing and settling campaigns.
+
+use std::collections::BTreeMap;
+
+use super::DeliveryOutcome;
+use crate::privacy::redact_addresses;
+use crate::store::{Millis, Store, StoreError, on_pool};
+
+impl Store {
+    /// Writes a batch of outcomes in one transaction; rows whose lease `owner`
+    /// no longer holds are left alone. Returns how many rows were updated.
+    ///
+    /// A hard bounce adds to the subscriber's count; at `bounce_threshold` they
+    /// become `bounced` and later campaigns skip them. Errors are stored with
+    /// addresses redacted: the ledger outlives an erasure.
+    pub async fn record_outcomes(
+        &self,
+        owner: &str,
+        outcomes: &[DeliveryOutcome],
+        now: Millis,
+        bounce_threshold: i64,
+    ) -> Result<u64, StoreError> {
+        // Successes are the bulk: one statement per locale instead of one per row.
+        let mut sent: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        let mut handed_back = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                DeliveryOutcome::Sent { id, locale } => {
+                    sent.entry(locale.as_str()).or_default().push(*id)
+                }
+                DeliveryOutcome::Retry { id, .. }
+                | DeliveryOutcome::Deferred { id, .. }
+                | DeliveryOutcome::Released { id } => handed_back.push(*id),
+                _ => {}
+            }
+        }
+        let updated = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut updated = 0;
+            for (locale, ids) in &sent {
+                let mut query = sqlx::QueryBuilder::new(
+                    "UPDATE deliveries SET state = 'sent', lease_owner = NULL, lease_until = NULL, \
+                     last_error = NULL, locale = ",
+                );
+                query.push_bind(*locale);
+                query.push(", sent_at = ").push_bind(now);
+                query.push(", updated_at = ").push_bind(now);
+                query.push(" WHERE state = 'sending' AND lease_owner = ").push_bind(owner);
+                query.push(" AND id IN (");
+                let mut list = query.separated(", ");
+                for id in ids {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                updated += query.build().execute(&mut *tx).await?.rows_affected();
+            }
+            for outcome in outcomes {
+                let result = match outcome {
+                    DeliveryOutcome::Sent { .. } => continue,
+                    DeliveryOutcome::Released { id } => sqlx::query(
+                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                         attempts = attempts - 1, next_attempt_at = $1, updated_at = $1 \
+                         WHERE id = $2 AND state = 'sending' AND lease_owner = $3",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?,
+                    DeliveryOutcome::Retry { id, error, retry_at } => sqlx::query(
+                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                         last_error = $1, next_attempt_at = $2, updated_at = $3 \
+                         WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
+                    )
+                    .bind(redact_addresses(error))
+                    .bind(retry_at)
+                    .bind(now)
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?,
+                    DeliveryOutcome::Deferred { id, error, retry_at } => sqlx::query(
+                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                         attempts = attempts - 1, last_error = $1, next_attempt_at = $2, updated_at = $3 \
+                         WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
+                    )
+                    .bind(redact_addresses(error))
+                    .bind(retry_at)
+                    .bind(now)
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?,
+                    DeliveryOutcome::Failed { id, error, locale, hard_bounce } => {
+                        let result = sqlx::query(
+                            "UPDATE deliveries SET state = 'failed', lease_owner = NULL, lease_until = NULL, \
+                             last_error = $1, locale = COALESCE($2, locale), updated_at = $3, \
+                             bounced_at = CASE WHEN $6 THEN $3 ELSE bounced_at END \
+                             WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
+                        )
+                        .bind(redact_addresses(error))
+                        .bind(locale)
+                        .bind(now)
+                        .bind(id)
+                        .bind(owner)
+                        .bind(hard_bounce)
+                        .execute(&mut *tx)
+                        .await?;
+                        if *hard_bounce && result.rows_affected() == 1 {
+                            sqlx::query(
+                                "UPDATE subscribers SET hard_bounces = hard_bounces + 1, updated_at = $2, \
+                                 status = CASE WHEN hard_bounces + 1 >= $3 AND status = 'confirmed' \
+                                     THEN 'bounced' ELSE status END \
+                                 WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)",
+                            )
+                            .bind(id)
+                            .bind(now)
+                            .bind(bounce_threshold)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        result
+                    }
+                    DeliveryOutcome::Skipped { id, reason } => sqlx::query(
+                        "UPDATE deliveries SET state = 'skipped', lease_owner = NULL, lease_until = NULL, \
+                         last_error = $1, updated_at = $2 \
+                         WHERE id = $3 AND state = 'sending' AND lease_owner = $4",
+                    )
+                    .bind(reason)
+                    .bind(now)
+                    .bind(id)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?,
+                };
+                updated += result.rows_affected();
+            }
+            if !handed_back.is_empty() {
+                // A row handed back to a cancelled campaign would wait forever.
+                let mut query = sqlx::QueryBuilder::new(
+                    "UPDATE deliveries SET state = 'skipped', last_error = 'campaign cancelled', \
+                     updated_at = ",
+                );
+                query.push_bind(now);
+                query.push(
+                    " WHERE state = 'pending' AND campaign_id IN \
+                     (SELECT id FROM campaigns WHERE status = 'cancelled') AND id IN (",
+                );
+                let mut list = query.separated(", ");
+                for id in &handed_back {
+                    list.push_bind(*id);
+                }
+                query.push(")");
+                query.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            updated
+        });
+        Ok(updated)
+    }
+
+    /// Hands back every row `owner` still holds (after its in-flight sends were
+    /// recorded, these are rows it claimed but never tried). A cancelled
+    /// campaign's rows are skipped instead.
+    pub async fn release_deliveries(&self, owner: &str, now: Millis) -> Result<u64, StoreError> {
+        let released = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'campaign cancelled', \
+                 lease_owner = NULL, lease_until = NULL, updated_at = $2 \
+                 WHERE state = 'sending' AND lease_owner = $1 AND campaign_id IN \
+                 (SELECT id FROM campaigns WHERE status = 'cancelled')",
+            )
+            .bind(owner)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let released = sqlx::query(
+                "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                 attempts = attempts - 1, updated_at = $2 \
+                 WHERE state = 'sending' AND lease_owner = $1",
+            )
+            .bind(owner)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            released
+        });
+        Ok(released)
+    }
+
+    /// Marks `done` every running campaign with no unsettled rows; returns their ids.
+    ///
+    /// One guarded statement, so workers finishing at once cannot both "finish" it.
+    pub async fn finish_campaigns(&self, now: Millis) -> Result<Vec<i64>, StoreError> {
+        let ids: Vec<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "UPDATE campaigns SET status = 'done', finished_at = $1, updated_at = $1 \
+                 WHERE status = 'running' AND NOT EXISTS ( \
+                    SELECT 1 FROM deliveries d WHERE d.campaign_id = campaigns.id \
+                    AND d.state IN ('pending', 'sending')) \
+                 RETURNING id",
+            )
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(ids)
+    }
+
+    /// Settles what no worker will settle: rows of cancelled campaigns left
+    /// `sending` by a worker that died, and the leases of workers gone for a day.
+    /// Returns how many rows were skipped.
+    pub async fn sweep(&self, now: Millis) -> Result<u64, StoreError> {
+        const DAY: Millis = 24 * 3600 * 1000;
+        let skipped = on_pool!(self, pool => {
+            let skipped = sqlx::query(
+                "UPDATE deliveries SET state = 'skipped', last_error = 'campaign cancelled', \
+                 lease_owner = NULL, lease_until = NULL, updated_at = $1 \
+                 WHERE campaign_id IN (SELECT id FROM campaigns WHERE status = 'cancelled') \
+                 AND (state = 'pending' OR (state = 'sending' AND NOT EXISTS ( \
+                    SELECT 1 FROM worker_leases w \
+                    WHERE w.owner = deliveries.lease_owner AND w.lease_until >= $1)))",
+            )
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "DELETE FROM worker_leases WHERE lease_until < $1 AND NOT EXISTS \
+                 (SELECT 1 FROM deliveries d WHERE d.state = 'sending' \
+                  AND d.lease_owner = worker_leases.owner)",
+            )
+            .bind(now - DAY)
+            .execute(pool)
+            .await?;
+            skipped
+        });
+        Ok(skipped)
+    }
+}
