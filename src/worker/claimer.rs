@@ -142,7 +142,10 @@ impl Claimer {
         drop(permits);
         let skipped = self.store.sweep(now).await?;
         if skipped > 0 {
-            tracing::info!(skipped, "skipped rows of cancelled campaigns left by a dead worker");
+            tracing::info!(
+                skipped,
+                "skipped rows of cancelled campaigns left by a dead worker"
+            );
         }
         for campaign_id in self.store.finish_campaigns(now).await? {
             tracing::info!(campaign_id, "campaign done");

@@ -117,7 +117,9 @@ pub enum WorkerError {
     #[error("the worker stopped because the database kept failing: {0}")]
     Store(#[from] StoreError),
     /// The SMTP relay refuses the worker's session; the settings need fixing.
-    #[error("the worker stopped: {0} (check WILLAY_SMTP_URL: host, port, tls mode, user and password)")]
+    #[error(
+        "the worker stopped: {0} (check WILLAY_SMTP_URL: host, port, tls mode, user and password)"
+    )]
     Relay(String),
 }
 

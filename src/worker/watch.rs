@@ -41,7 +41,9 @@ impl Halts {
                 _ = ticks.tick() => {}
             }
             match store.halted_campaigns().await {
-                Ok(ids) => *self.campaigns.write().expect("not poisoned") = ids.into_iter().collect(),
+                Ok(ids) => {
+                    *self.campaigns.write().expect("not poisoned") = ids.into_iter().collect()
+                }
                 // Keep the last known set; the next tick may succeed.
                 Err(error) => tracing::warn!(%error, "could not read campaign states"),
             }

@@ -80,7 +80,7 @@ async fn hard_bounces_fail_at_once_and_stop_later_mail(backend: Backend) {
             row.last_error
                 .as_deref()
                 .unwrap()
-                .contains("5.1.1 No such user")
+                .contains("5.1.1 [address] Recipient address rejected: User unknown")
         );
         let person = t.app.store.subscriber(row.subscriber_id).await.unwrap();
         assert_eq!(person.status, SubscriberStatus::Bounced);
@@ -111,9 +111,11 @@ async fn hard_bounces_fail_at_once_and_stop_later_mail(backend: Backend) {
 }
 
 async fn dropped_connections_and_stalls_are_retried(backend: Backend) {
-    // Three DATA transactions cut without a reply, then one that stalls past the
-    // client's 1 s timeout.
+    // Two DATA payloads cut halfway, three transactions cut after the final dot
+    // without a reply, then one that stalls past the client's 1 s timeout.
     let smtp = SmtpServer::start_with(&[
+        "--drop-during-data",
+        "2",
         "--drop-after-data",
         "3",
         "--stall-data",
@@ -128,14 +130,109 @@ async fn dropped_connections_and_stalls_are_retried(backend: Backend) {
     let campaign = scheduled_campaign(&t, 12).await;
     let report = t.run_worker_with(fast_retries(5)).await;
     assert_eq!(report.sent, 12);
-    assert_eq!(report.retried, 4);
+    assert_eq!(report.retried, 6);
     let rows = rows(&t, campaign).await;
     assert!(rows.iter().all(|r| r.state == DeliveryState::Sent));
-    assert_eq!(rows.iter().map(|r| r.attempts).sum::<i64>(), 12 + 4);
+    assert_eq!(rows.iter().map(|r| r.attempts).sum::<i64>(), 12 + 6);
     // Neither a dropped nor a stalled transaction is stored by the server.
     let counts = message_id_counts(&smtp);
     assert_eq!(counts.len(), 12);
     assert!(counts.values().all(|n| *n == 1));
+}
+
+async fn refusals_mean_what_the_refused_step_says(backend: Backend) {
+    // RFC 5321: a 5xx to RCPT refuses the address, after DATA the content, and
+    // to MAIL the sender -- which is the relay's problem, not the message's.
+    let smtp = SmtpServer::start_with(&[
+        "--reject-rcpt",
+        "^person3@",
+        "--reject-data",
+        "^person5@",
+        "--reject-mail-first",
+        "2",
+    ]);
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    let campaign = scheduled_campaign(&t, 10).await;
+    let report = t.run_worker_with(fast_retries(2)).await;
+    assert_eq!((report.sent, report.failed), (8, 2));
+    assert!(report.retried >= 2, "the refused senders were deferred");
+    let rows = rows(&t, campaign).await;
+    let mut people = std::collections::HashMap::new();
+    for row in &rows {
+        let person = t.app.store.subscriber(row.subscriber_id).await.unwrap();
+        people.insert(person.email.clone(), (row.clone(), person));
+    }
+    let (row, bounced) = &people["person3@example.org"];
+    assert_eq!((row.state, row.bounced), (DeliveryState::Failed, true));
+    let error = row.last_error.as_deref().unwrap();
+    assert!(
+        error.contains("5.1.1 [address] Recipient address rejected"),
+        "{error}"
+    );
+    assert!(!error.contains('@'), "no address is stored: {error}");
+    assert_eq!(bounced.status, SubscriberStatus::Bounced);
+
+    let (row, refused) = &people["person5@example.org"];
+    assert_eq!((row.state, row.bounced), (DeliveryState::Failed, false));
+    let error = row.last_error.as_deref().unwrap();
+    assert!(error.contains("5.7.1 Message rejected as spam"), "{error}");
+    assert_eq!(
+        refused.status,
+        SubscriberStatus::Confirmed,
+        "spam is not a bounce"
+    );
+
+    // Two MAIL refusals cost nobody an attempt: every delivered row took one.
+    for row in rows.iter().filter(|r| r.state == DeliveryState::Sent) {
+        assert_eq!(row.attempts, 1, "{row:?}");
+    }
+    assert_eq!(message_id_counts(&smtp).len(), 8);
+}
+
+async fn a_refused_login_stops_the_worker_and_spends_nothing(backend: Backend) {
+    let smtp = SmtpServer::start_with(&["--require-auth"]);
+    let port = smtp
+        .url()
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    for (url, expected) in [
+        (
+            format!("smtp://ana:wrong-secret@127.0.0.1:{port}?tls=none"),
+            "(535)",
+        ),
+        (smtp.url(), "requires a login"),
+    ] {
+        let t = TestApp::spawn_configured(backend, &shipped_locales(), None, |s| {
+            s.smtp_url = Some(url.clone().into());
+        })
+        .await;
+        let campaign = scheduled_campaign(&t, 20).await;
+        let worker = t.app.worker(&fast_retries(3)).unwrap();
+        let error = worker
+            .run(tokio_util::sync::CancellationToken::new())
+            .await
+            .expect_err("a worker that cannot log in stops");
+        let message = error.to_string();
+        assert!(message.contains(expected), "{message}");
+        assert!(message.contains("check WILLAY_SMTP_URL"), "{message}");
+        assert!(
+            !message.contains("wrong-secret"),
+            "no password in errors: {message}"
+        );
+        for row in rows(&t, campaign).await {
+            assert_eq!(
+                (row.state, row.attempts),
+                (DeliveryState::Pending, 0),
+                "{row:?}"
+            );
+        }
+    }
+    assert!(message_id_counts(&smtp).is_empty());
 }
 
 async fn an_unreachable_relay_defers_without_spending_attempts(backend: Backend) {
@@ -294,6 +391,8 @@ on_both_backends!(
     transient_replies_are_retried_until_accepted_or_given_up,
     hard_bounces_fail_at_once_and_stop_later_mail,
     dropped_connections_and_stalls_are_retried,
+    refusals_mean_what_the_refused_step_says,
+    a_refused_login_stops_the_worker_and_spends_nothing,
     an_unreachable_relay_defers_without_spending_attempts,
     the_send_rate_holds,
     sigterm_finishes_in_flight_sends_and_loses_nothing,

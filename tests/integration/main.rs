@@ -4,6 +4,7 @@ mod cli;
 mod delivery;
 mod dkim;
 mod helpers;
+mod lifecycle;
 mod locales;
 mod pipeline;
 mod scale_out;

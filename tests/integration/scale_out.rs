@@ -45,16 +45,19 @@ pub fn spawn_worker(t: &TestApp, smtp: &SmtpServer, extra: &[&str]) -> WorkerPro
         .env("WILLAY_LOG", "warn")
         .args(["worker", "--until-idle", "--concurrency", "8"])
         .args(extra)
-        .stdout(Stdio::null())
+        // One summary line at exit, well within a pipe's buffer.
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("a worker process starts");
     WorkerProcess(child)
 }
 
-/// Waits for every worker to exit successfully (a hang fails the test, late).
-pub fn wait_all(workers: &mut [WorkerProcess]) {
+/// Waits for every worker to exit successfully (a hang fails the test, late);
+/// returns how many messages each one reported sending.
+pub fn wait_all(workers: &mut [WorkerProcess]) -> Vec<u64> {
     let deadline = Instant::now() + Duration::from_secs(600);
+    let mut sent = Vec::new();
     for worker in workers.iter_mut() {
         loop {
             if let Some(status) = worker.0.try_wait().unwrap() {
@@ -64,7 +67,17 @@ pub fn wait_all(workers: &mut [WorkerProcess]) {
             assert!(Instant::now() < deadline, "workers did not finish");
             std::thread::sleep(Duration::from_millis(50));
         }
+        let mut summary = String::new();
+        std::io::Read::read_to_string(&mut worker.0.stdout.take().unwrap(), &mut summary).unwrap();
+        // "worker host:pid:id: 1234 sent, 0 failed, …"
+        let count = summary
+            .split_once(" sent,")
+            .and_then(|(head, _)| head.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no summary from a worker: {summary:?}"));
+        sent.push(count);
     }
+    sent
 }
 
 /// Message-ID → how many times the server accepted it.
@@ -119,16 +132,22 @@ async fn four_workers_send_twenty_thousand_messages_exactly_once(backend: Backen
     let mut workers: Vec<WorkerProcess> = (0..4)
         .map(|_| spawn_worker(&t, &smtp, &["--batch-size", "250"]))
         .collect();
-    wait_all(&mut workers);
+    let sent = wait_all(&mut workers);
     let elapsed = started.elapsed();
 
     let counts = message_id_counts(&smtp);
     let duplicates: usize = counts.values().map(|n| n - 1).sum();
     eprintln!(
-        "scale-out ({backend:?}): {PEOPLE} recipients, 4 workers, {:.1}s, {:.0} msg/s, {duplicates} duplicates",
+        "scale-out ({backend:?}): {PEOPLE} recipients, 4 workers (sent {sent:?}), {:.1}s, {:.0} msg/s, \
+         {duplicates} duplicates",
         elapsed.as_secs_f64(),
         PEOPLE as f64 / elapsed.as_secs_f64()
     );
+    assert!(
+        sent.iter().all(|n| *n > 0),
+        "every worker took a share: {sent:?}"
+    );
+    assert_eq!(sent.iter().sum::<u64>(), PEOPLE as u64);
     assert_eq!(counts.len(), PEOPLE, "every recipient received a message");
     assert_eq!(duplicates, 0, "nobody received one twice");
     assert_all_sent(
@@ -213,7 +232,69 @@ async fn concurrent_workers_expand_a_campaign_once(backend: Backend) {
     );
 }
 
+async fn a_lease_that_ran_out_is_never_revived(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let campaign = scheduled_campaign(&t, 10).await;
+    let store = &t.app.store;
+    let t0 = now_millis();
+    store.start_due_campaigns(t0).await.unwrap();
+    store.register_lease("a:0", t0 + 1_000, t0).await.unwrap();
+    let held = store.claim_deliveries("a:0", t0, 10).await.unwrap();
+    assert_eq!(held.len(), 10);
+    // Live: nobody else can take the rows.
+    assert!(
+        store
+            .claim_deliveries("b:0", t0 + 500, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .renew_lease("a:0", t0 + 2_000, t0 + 900)
+            .await
+            .unwrap()
+    );
+
+    // Worker a's database goes away for longer than the lease...
+    let later = t0 + 2_500;
+    store
+        .register_lease("b:0", later + 1_000, later)
+        .await
+        .unwrap();
+    let taken = store.claim_deliveries("b:0", later, 10).await.unwrap();
+    assert_eq!(taken.len(), 10, "b takes over the rows of a's dead lease");
+    assert!(taken.iter().all(|d| d.attempts == 2));
+    // ...and when it comes back, its late heartbeat must not revive the lease.
+    assert!(
+        !store
+            .renew_lease("a:0", later + 60_000, later + 10)
+            .await
+            .unwrap()
+    );
+    let sent: Vec<_> = held
+        .iter()
+        .map(|d| willay::store::DeliveryOutcome::Sent {
+            id: d.id,
+            locale: "es".into(),
+        })
+        .collect();
+    assert_eq!(
+        store
+            .record_outcomes("a:0", &sent, later + 20, 1)
+            .await
+            .unwrap(),
+        0,
+        "a's write-back does not touch b's rows"
+    );
+    assert_eq!(
+        t.app.store.ledger_counts(campaign).await.unwrap().sending,
+        10
+    );
+}
+
 on_both_backends!(
+    a_lease_that_ran_out_is_never_revived,
     four_workers_send_twenty_thousand_messages_exactly_once,
     a_killed_worker_is_taken_over_and_nothing_is_lost,
     concurrent_workers_expand_a_campaign_once,

@@ -7,7 +7,10 @@ so a test can provoke each failure path of the mailer deterministically.
 
 When several DATA faults are enabled they are tried in this order, and the
 first one that fires handles the message (later counters do not advance):
-    --drop-after-data  ->  --stall-data  ->  --tempfail-first  ->  accept
+    --drop-during-data (mid-payload)  ->  --drop-after-data  ->  --stall-data
+    ->  --reject-data  ->  --tempfail-first  ->  accept
+Session faults: --refuse-first-connections (before the greeting),
+--require-auth (every login refused), --reject-mail-first (the sender refused).
 
 Prints "READY <port>" on stdout once listening; exits 0 on SIGTERM/SIGINT.
 Requires: python3 -m pip install aiosmtpd
@@ -23,7 +26,7 @@ import re
 import signal
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 MAX_MESSAGE_SIZE = 10 * 1024 * 1024
 # A fixed greeting name: aiosmtpd would otherwise call socket.getfqdn() for
@@ -51,6 +54,8 @@ class FaultyHandler:
         # Faults are budgets that get used up. Everything runs on one event
         # loop thread, so plain counters are race-free.
         self.drops_left = args.drop_after_data
+        self.mid_data_drops_left = args.drop_during_data
+        self.mail_refusals_left = args.reject_mail_first
         self.stalls_left = args.stall_count if args.stall_data else 0
         self.stalled_rcpts = set()
         self.tempfail_attempts = collections.Counter()
@@ -64,10 +69,19 @@ class FaultyHandler:
         session.host_name = hostname
         return responses[:-1] + ["250-PIPELINING", responses[-1]]
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mail_refusals_left > 0:
+            self.mail_refusals_left -= 1
+            return "553 5.1.8 Sender address rejected: Domain not found"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         a = self.args
         if a.reject_rcpt and a.reject_rcpt.search(address):
-            return "550 5.1.1 No such user"
+            # Postfix's wording: the reply quotes the address.
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
         if a.tempfail_rcpt and a.tempfail_rcpt.search(address):
             return "450 4.2.0 Mailbox busy"
         # Returning a status means aiosmtpd no longer records the recipient
@@ -96,6 +110,9 @@ class FaultyHandler:
             # connection; otherwise the late 451 marks the attempt as failed.
             await asyncio.sleep(self.args.stall_data)
             return "451 4.3.0 Try again later"
+
+        if self.args.reject_data and any(self.args.reject_data.search(r) for r in rcpts):
+            return "554 5.7.1 Message rejected as spam"
 
         if self.args.tempfail_first:
             # Every recipient's attempt counter advances, and the message is
@@ -170,6 +187,14 @@ class FastSMTP(SMTP):
         if arg:
             return await self.push("501 Syntax: DATA")
         await self.push("354 End data with <CR><LF>.<CR><LF>")
+        handler = self.event_handler
+        if handler.mid_data_drops_left > 0:
+            handler.mid_data_drops_left -= 1
+            # Part of the payload has arrived; the connection dies before the
+            # final dot, so nothing is stored and no reply is sent.
+            await self._reader.read(256)
+            self.transport.abort()
+            await asyncio.get_running_loop().create_future()
         data = await self._read_data()
         if len(data) > MAX_MESSAGE_SIZE:
             status = "552 Error: Too much mail data"
@@ -223,6 +248,14 @@ async def serve(args):
         if refusals_left > 0:
             refusals_left -= 1
             return Refuser()
+        auth = {}
+        if args.require_auth:
+            # Plain-text AUTH on loopback; every login is refused (535).
+            auth = dict(
+                authenticator=lambda *_: AuthResult(success=False, handled=False),
+                auth_required=True,
+                auth_require_tls=False,
+            )
         return FastSMTP(
             handler,
             hostname=SERVER_NAME,
@@ -230,6 +263,7 @@ async def serve(args):
             decode_data=False,  # keep raw bytes and advertise 8BITMIME
             enable_SMTPUTF8=True,  # accept whatever a modern client may send
             loop=loop,
+            **auth,
         )
 
     server = await loop.create_server(factory, args.host, args.port, backlog=1024)
@@ -277,6 +311,14 @@ def main():
                    help="how many messages overall get stalled (default 1)")
     p.add_argument("--refuse-first-connections", type=int, default=0, metavar="N",
                    help="close the first N connections before the greeting")
+    p.add_argument("--drop-during-data", type=int, default=0, metavar="N",
+                   help="drop the connection in the middle of the first N DATA payloads")
+    p.add_argument("--reject-data", type=regex, metavar="REGEX",
+                   help="554 5.7.1 after DATA for matching recipients (a content refusal)")
+    p.add_argument("--reject-mail-first", type=int, default=0, metavar="N",
+                   help="553 5.1.8 to the first N MAIL FROM commands (the sender refused)")
+    p.add_argument("--require-auth", action="store_true",
+                   help="advertise AUTH, require it, and refuse every login (535)")
     args = p.parse_args()
 
     os.makedirs(args.maildir, exist_ok=True)

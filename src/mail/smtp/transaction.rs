@@ -86,7 +86,10 @@ async fn steps(
             .await
             .map_err(|e| (Step::Rcpt, e))?;
     }
-    connection.command(Data).await.map_err(|e| (Step::Data, e))?;
+    connection
+        .command(Data)
+        .await
+        .map_err(|e| (Step::Data, e))?;
     connection
         .message(message)
         .await
@@ -102,6 +105,10 @@ pub fn classify(step: Step, error: &lettre::transport::smtp::Error) -> SendError
         return SendError::Transient(reply);
     }
     match step {
+        // RFC 4954: the relay wants a login willay was not given.
+        Step::Mail if error.status().is_some_and(|code| code.to_string() == "530") => {
+            SendError::Misconfigured(format!("the SMTP relay requires a login: {reply}"))
+        }
         // The relay refuses the sender: every message would fail the same way.
         Step::Mail => SendError::Relay(reply),
         Step::Rcpt => SendError::Permanent {

@@ -60,7 +60,9 @@ pub enum Backlog {
 }
 
 impl Store {
-    /// Whether any work remains, and when the earliest of it is due.
+    /// Whether any work remains, and when the earliest of it is due. Rows a
+    /// dead worker left `sending` count until its lease runs out: then they
+    /// are taken over (running campaign) or skipped (cancelled one).
     pub async fn backlog(&self) -> Result<Backlog, StoreError> {
         let (scheduled, pending, leased): (Option<i64>, Option<i64>, Option<i64>) = on_pool!(self, pool => {
             sqlx::query_as(
@@ -71,7 +73,7 @@ impl Store {
                     (SELECT MIN(COALESCE(w.lease_until, 0)) FROM deliveries d \
                         JOIN campaigns c ON c.id = d.campaign_id \
                         LEFT JOIN worker_leases w ON w.owner = d.lease_owner \
-                        WHERE c.status = 'running' AND d.state = 'sending')",
+                        WHERE c.status IN ('running', 'cancelled') AND d.state = 'sending')",
             )
             .fetch_one(pool)
             .await?
