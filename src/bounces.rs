@@ -1,4 +1,5 @@
-//! Bounce intake: address lists and delivery status notifications (RFC 3464).
+//! Bounce and complaint intake: address lists, delivery status notifications
+//! (RFC 3464) and abuse reports from feedback loops (ARF, RFC 5965).
 
 use std::path::Path;
 
@@ -7,7 +8,8 @@ use mail_parser::{MessageParser, MimeHeaders};
 use crate::app::{App, AppError};
 use crate::domain::EmailAddress;
 use crate::import::LineNote;
-use crate::store::{BounceMark, now_millis};
+use crate::mail::refuses_the_address;
+use crate::store::{BounceMark, StoreError, now_millis};
 
 /// One hard bounce found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,11 +20,22 @@ pub struct Bounce {
     pub delivery: Option<(i64, i64)>,
 }
 
+/// One person who reported a campaign message as spam.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    /// The complaining address, when the report names it (many redact it).
+    pub email: Option<EmailAddress>,
+    /// (campaign, subscriber) from the reported message's Message-ID.
+    pub delivery: Option<(i64, i64)>,
+}
+
 /// What reading one file found.
 #[derive(Debug, Default)]
 pub struct ParsedBounces {
     /// Hard bounces.
     pub bounces: Vec<Bounce>,
+    /// Spam complaints.
+    pub complaints: Vec<Complaint>,
     /// Lines or recipients not taken, with why.
     pub skipped: Vec<LineNote>,
 }
@@ -36,12 +49,15 @@ pub struct BounceReport {
     pub already: u64,
     /// Addresses no subscriber has.
     pub unknown: u64,
+    /// People unsubscribed because they reported a message as spam.
+    pub complaints: u64,
     /// Per file: what was not taken.
     pub skipped: Vec<(String, LineNote)>,
 }
 
-/// Reads a file as a DSN when it is a `multipart/report` message, else as one
-/// address per line (blank lines and `#` comments ignored).
+/// Reads a file as a report when it is a `multipart/report` message (a DSN, or
+/// an abuse report), else as one address per line (blank lines and `#`
+/// comments ignored).
 pub fn parse_file(bytes: &[u8]) -> ParsedBounces {
     match MessageParser::default().parse(bytes) {
         Some(message)
@@ -49,7 +65,7 @@ pub fn parse_file(bytes: &[u8]) -> ParsedBounces {
                 c.ctype().eq_ignore_ascii_case("multipart") && c.subtype() == Some("report")
             }) =>
         {
-            parse_dsn(&message)
+            parse_report(&message)
         }
         _ => parse_list(&String::from_utf8_lossy(bytes)),
     }
@@ -76,10 +92,12 @@ fn parse_list(text: &str) -> ParsedBounces {
     parsed
 }
 
-fn parse_dsn(message: &mail_parser::Message<'_>) -> ParsedBounces {
+fn parse_report(message: &mail_parser::Message<'_>) -> ParsedBounces {
     let mut parsed = ParsedBounces::default();
     let mut delivery = None;
     let mut status_text = None;
+    let mut feedback = None;
+    let mut reported_to = None;
     for part in &message.parts {
         let Some(content_type) = part.content_type() else {
             continue;
@@ -95,16 +113,22 @@ fn parse_dsn(message: &mail_parser::Message<'_>) -> ParsedBounces {
         let body = String::from_utf8_lossy(part.contents()).into_owned();
         match kind.as_str() {
             "message/delivery-status" => status_text = Some(body),
+            "message/feedback-report" => feedback = Some(body),
             "text/rfc822-headers" | "message/rfc822" => {
-                delivery = delivery.or_else(|| willay_message_id(&body))
+                delivery = delivery.or_else(|| willay_message_id(&body));
+                reported_to = reported_to.or_else(|| header_value(&body, "To"));
             }
             _ => {}
         }
     }
+    if let Some(feedback) = feedback {
+        return parse_feedback(&feedback, delivery, reported_to);
+    }
     let Some(status) = status_text else {
         parsed.skipped.push(LineNote {
             line: 1,
-            message: "a multipart/report without a message/delivery-status part".into(),
+            message: "a multipart/report that is neither a delivery status nor a feedback report"
+                .into(),
         });
         return parsed;
     };
@@ -130,7 +154,9 @@ fn parse_dsn(message: &mail_parser::Message<'_>) -> ParsedBounces {
             .to_owned();
         let action = field("Action").unwrap_or_default().to_ascii_lowercase();
         let code = field("Status").unwrap_or_default();
-        if action != "failed" || !code.starts_with('5') {
+        // Only a refused address is a bounce: `5.7.1` (spam, policy) says
+        // nothing about whether the mailbox exists (RFC 3463).
+        if action != "failed" || !refuses_the_address(&code) {
             parsed.skipped.push(LineNote {
                 line: 1,
                 message: format!("not a hard bounce (action `{action}`, status `{code}`)"),
@@ -146,6 +172,51 @@ fn parse_dsn(message: &mail_parser::Message<'_>) -> ParsedBounces {
         }
     }
     parsed
+}
+
+/// An abuse report: the person asked their provider to stop this mail, which
+/// willay honours as an unsubscribe. Other feedback types are not complaints.
+fn parse_feedback(
+    feedback: &str,
+    delivery: Option<(i64, i64)>,
+    reported_to: Option<String>,
+) -> ParsedBounces {
+    let mut parsed = ParsedBounces::default();
+    let kind = header_value(feedback, "Feedback-Type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if kind != "abuse" {
+        parsed.skipped.push(LineNote {
+            line: 1,
+            message: format!("a feedback report of type `{kind}`, not a complaint"),
+        });
+        return parsed;
+    }
+    let email = header_value(feedback, "Original-Rcpt-To")
+        .or(reported_to)
+        .and_then(|a| {
+            let a = a.rsplit('<').next().unwrap_or(&a).trim_end_matches('>');
+            EmailAddress::parse(a.trim()).ok()
+        });
+    if email.is_none() && delivery.is_none() {
+        parsed.skipped.push(LineNote {
+            line: 1,
+            message: "a complaint that names neither the recipient nor a willay Message-ID".into(),
+        });
+    } else {
+        parsed.complaints.push(Complaint { email, delivery });
+    }
+    parsed
+}
+
+/// The value of the first `name:` header line in a block of headers.
+fn header_value(headers: &str, name: &str) -> Option<String> {
+    headers.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_owned())
+    })
 }
 
 /// (campaign, subscriber) from a `Message-ID: <willay.c{c}.s{s}@…>` line.
@@ -180,12 +251,42 @@ impl App {
                     BounceMark::Unknown => report.unknown += 1,
                 }
             }
+            for complaint in parsed.complaints {
+                if self.unsubscribe_complainer(&complaint).await? {
+                    report.complaints += 1;
+                } else {
+                    report.unknown += 1;
+                }
+            }
             let name = file.display().to_string();
             report
                 .skipped
                 .extend(parsed.skipped.into_iter().map(|n| (name.clone(), n)));
         }
         Ok(report)
+    }
+
+    /// Unsubscribes the person a complaint is about; false if nobody matches.
+    /// The Message-ID names them exactly; the address is the fallback.
+    async fn unsubscribe_complainer(&self, complaint: &Complaint) -> Result<bool, AppError> {
+        let by_message = match complaint.delivery {
+            Some((_, subscriber)) => match self.store.subscriber(subscriber).await {
+                Ok(person) => Some(person.id),
+                Err(StoreError::UnknownSubscriber(_)) => None,
+                Err(error) => return Err(error.into()),
+            },
+            None => None,
+        };
+        let id = match (by_message, &complaint.email) {
+            (Some(id), _) => Some(id),
+            (None, Some(email)) => self.store.signup_state(&email.key()).await?.map(|s| s.id),
+            (None, None) => None,
+        };
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        self.store.unsubscribe(id, now_millis()).await?;
+        Ok(true)
     }
 }
 
@@ -230,6 +331,57 @@ Message-ID: <willay.c3.s42@example.org>\r\n\
         assert_eq!(
             parsed.skipped[0].message,
             "not a hard bounce (action `delayed`, status `4.4.1`)"
+        );
+    }
+
+    #[test]
+    fn a_refused_message_is_not_a_bounced_address() {
+        let spam = DSN.replace("Status: 5.1.1", "Status: 5.7.1");
+        let parsed = parse_file(spam.as_bytes());
+        assert!(parsed.bounces.is_empty());
+        assert_eq!(
+            parsed.skipped[0].message,
+            "not a hard bounce (action `failed`, status `5.7.1`)"
+        );
+    }
+
+    /// An abuse report as feedback loops send them (RFC 5965 §2), recipient redacted.
+    const ARF: &str = "From: fbl@mx.example.net\r\n\
+To: noticias@example.org\r\n\
+Subject: FW: complaint\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\
+\r\n\
+--F\r\n\
+Content-Type: text/plain\r\n\
+\r\n\
+This is an email abuse report.\r\n\
+--F\r\n\
+Content-Type: message/feedback-report\r\n\
+\r\n\
+Feedback-Type: abuse\r\n\
+User-Agent: ExampleFBL/1.0\r\n\
+Version: 1\r\n\
+--F\r\n\
+Content-Type: text/rfc822-headers\r\n\
+\r\n\
+From: noticias@example.org\r\n\
+To: redacted@example.net\r\n\
+Message-ID: <willay.c2.s7@example.org>\r\n\
+--F--\r\n";
+
+    #[test]
+    fn reads_complaints_from_abuse_reports() {
+        let parsed = parse_file(ARF.as_bytes());
+        assert!(parsed.bounces.is_empty());
+        assert_eq!(parsed.complaints.len(), 1);
+        assert_eq!(parsed.complaints[0].delivery, Some((2, 7)));
+        let other = ARF.replace("Feedback-Type: abuse", "Feedback-Type: virus");
+        let parsed = parse_file(other.as_bytes());
+        assert!(parsed.complaints.is_empty());
+        assert_eq!(
+            parsed.skipped[0].message,
+            "a feedback report of type `virus`, not a complaint"
         );
     }
 

@@ -9,7 +9,9 @@ use crate::app::App;
 #[derive(Debug, Subcommand)]
 pub(super) enum BouncesCommand {
     /// Mark subscribers bounced from files: one address per line, or bounce
-    /// reports (DSN `.eml` files, RFC 3464). Later campaigns skip them; reach counts them.
+    /// reports (DSN `.eml` files, RFC 3464). Later campaigns skip them; reach
+    /// counts them. Spam complaints (ARF abuse reports, RFC 5965) unsubscribe
+    /// the person.
     Import {
         /// Address lists and/or DSN messages.
         #[arg(required = true)]
@@ -24,9 +26,11 @@ pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()
         eprintln!("{file}: {note} (skipped)");
     }
     println!(
-        "{} marked bounced, {} already bounced, {} unknown address(es), {} skipped",
+        "{} marked bounced, {} already bounced, {} unsubscribed after a complaint, \
+         {} unknown address(es), {} skipped",
         report.marked,
         report.already,
+        report.complaints,
         report.unknown,
         report.skipped.len()
     );

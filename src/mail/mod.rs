@@ -8,6 +8,7 @@ use lettre::Message;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 
+pub use smtp::refuses_the_address;
 pub use transport::{SendError, Transport, TransportError, TransportSettings};
 
 use crate::render::RenderedEmail;

@@ -387,7 +387,40 @@ async fn sigkill_at_random_points_loses_nothing(backend: Backend) {
     );
 }
 
+async fn a_spam_complaint_unsubscribes_and_counts_in_reach(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let campaign = scheduled_campaign(&t, 3).await;
+    assert_eq!(t.run_worker().await.sent, 3);
+    let complainer = rows(&t, campaign).await[1].subscriber_id;
+    // A feedback-loop report (RFC 5965) with the recipient redacted: only the
+    // returned Message-ID says who complained.
+    let report = format!(
+        "From: fbl@mx.example.net\r\nTo: noticias@example.org\r\nSubject: complaint\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n\
+         --F\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\
+         --F\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: redacted@example.net\r\n\
+         Message-ID: <willay.c{campaign}.s{complainer}@example.org>\r\n--F--\r\n"
+    );
+    let file = t.dir.path().join("complaint.eml");
+    std::fs::write(&file, report).unwrap();
+    let imported = t.app.import_bounces(&[&file]).await.unwrap();
+    assert_eq!((imported.complaints, imported.marked), (1, 0));
+    let person = t.app.store.subscriber(complainer).await.unwrap();
+    assert_eq!(person.status, SubscriberStatus::Unsubscribed);
+    let reach = t
+        .app
+        .store
+        .reach(ReachFilter {
+            campaign_id: Some(campaign),
+        })
+        .await
+        .unwrap();
+    assert_eq!(reach.totals.unsubscribed_since, 1);
+}
+
 on_both_backends!(
+    a_spam_complaint_unsubscribes_and_counts_in_reach,
     transient_replies_are_retried_until_accepted_or_given_up,
     hard_bounces_fail_at_once_and_stop_later_mail,
     dropped_connections_and_stalls_are_retried,

@@ -8,6 +8,8 @@
 
 mod transaction;
 
+pub use transaction::refuses_the_address;
+
 use std::time::Duration;
 
 use deadpool::Runtime;
