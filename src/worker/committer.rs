@@ -33,6 +33,11 @@ pub struct Committed {
 
 // Outcomes written per transaction at most.
 const COMMIT_BATCH: usize = 256;
+// How long the first outcome of a batch waits for company. Every transaction
+// rewrites the ledger pages it touches (and on SQLite takes the write lock),
+// so 256 outcomes in one cost about what 10 do; waiting a few milliseconds
+// turns a trickle of tiny transactions into full ones at high send rates.
+const COMMIT_LINGER: Duration = Duration::from_millis(20);
 // Attempts at recording a batch before the worker gives up.
 const RECORD_ATTEMPTS: u32 = 10;
 
@@ -47,6 +52,14 @@ pub async fn commit_outcomes(
     let mut batch = Vec::with_capacity(COMMIT_BATCH);
     let mut outcomes = Vec::with_capacity(COMMIT_BATCH);
     while settled.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
+        let deadline = tokio::time::Instant::now() + COMMIT_LINGER;
+        while batch.len() < COMMIT_BATCH {
+            let room = COMMIT_BATCH - batch.len();
+            match tokio::time::timeout_at(deadline, settled.recv_many(&mut batch, room)).await {
+                Ok(n) if n > 0 => {}
+                _ => break,
+            }
+        }
         // Nearly always one owner; a new lease epoch mid-batch makes two.
         batch.sort_by(|a, b| a.owner.cmp(&b.owner));
         for group in batch.chunk_by(|a, b| a.owner == b.owner) {
