@@ -13,7 +13,7 @@ use willay::app::App;
 use willay::store::{ReachFilter, now_millis};
 use willay::web::{self, WebConfig, WebState};
 
-use crate::helpers::{Backend, TestApp, TestDb, shipped_locales};
+use crate::helpers::{Backend, TestApp, TestDb, columns_containing, execute, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
@@ -23,6 +23,8 @@ pub struct WebTest {
     pub app: Arc<App>,
     pub client: reqwest::Client,
     pub token: String,
+    /// The database the server writes to, for tests that inspect it directly.
+    pub db_url: String,
     shutdown: CancellationToken,
     _db: TestDb,
     _dir: TempDir,
@@ -74,6 +76,7 @@ impl WebTest {
             app,
             client,
             token,
+            db_url: db.url.clone(),
             shutdown,
             _db: db,
             _dir: dir,
@@ -738,12 +741,80 @@ async fn openapi_describes_every_api_route(_backend: Backend) {
     );
 }
 
+async fn erasure_leaves_no_personal_data_anywhere(backend: Backend) {
+    // The relay refuses Rosa's address: her delivery fails for good.
+    let smtp = SmtpServer::start_with(&["--reject-rcpt", "^rosa@"]);
+    let t = WebTest::start_with(backend, Some(&smtp), WebConfig::default()).await;
+    t.import(PEOPLE, "peru").await;
+    let (status, body) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "survivor-rights", "lists": ["peru"], "at": chrono::Utc::now()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = t.run_worker().await;
+    assert_eq!((report.sent, report.failed), (3, 1), "{report:?}");
+    // Many relays quote the refused address in their reply (this one does not):
+    // store what they would have said.
+    execute(
+        &t.db_url,
+        "UPDATE deliveries SET last_error = '550 5.1.1 <rosa@example.org>: Recipient address rejected: user unknown in virtual mailbox table' WHERE state = 'failed'",
+    )
+    .await;
+    // A second campaign expanded but not sent yet, and a confirmation mail on record.
+    t.post(
+        "/api/campaigns",
+        json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()}),
+    )
+    .await;
+    t.app.store.start_due_campaigns(now_millis()).await.unwrap();
+    let rosa = t
+        .app
+        .store
+        .signup_state("rosa@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        t.app
+            .store
+            .claim_confirmation_mail(rosa, now_millis(), 0)
+            .await
+            .unwrap()
+    );
+    for needle in ["rosa@example.org", "Rosa Quispe"] {
+        assert!(
+            !columns_containing(&t.db_url, needle).await.is_empty(),
+            "the test stages {needle}"
+        );
+    }
+
+    let (status, _) = t
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/subscribers/{rosa}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for needle in ["rosa@example.org", "Rosa Quispe"] {
+        let left = columns_containing(&t.db_url, needle).await;
+        assert!(left.is_empty(), "{needle} is still in {left:?}");
+    }
+    // The failure itself still counts, anonymously.
+    let reach = t.app.store.reach(ReachFilter::default()).await.unwrap();
+    assert_eq!(reach.totals.failed, 1, "{reach:?}");
+}
+
 on_both_backends!(
     the_api_needs_a_valid_unrevoked_token,
     lists_and_subscribers_through_the_api,
     erasing_a_subscriber_keeps_anonymous_reach,
     campaigns_through_the_api,
     health_and_metrics,
+    erasure_leaves_no_personal_data_anywhere,
 );
 
 #[tokio::test]
