@@ -506,6 +506,38 @@ async fn public_pages_are_rate_limited_per_client() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn rate_limits_are_per_client_address() {
+    let config = WebConfig {
+        rate: PublicRateLimit {
+            per_minute: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(2).unwrap(),
+        },
+        ..WebConfig::default()
+    };
+    let t = WebTest::start_with(Backend::Sqlite, None, config).await;
+    // Two clients on the loopback network: 127.0.0.1 and 127.0.0.2.
+    let client = |address: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(address))
+            .build()
+            .unwrap()
+    };
+    let (first, second) = (client([127, 0, 0, 1]), client([127, 0, 0, 2]));
+    let status = |client: &reqwest::Client| {
+        let request = client.get(t.url("/subscribe")).send();
+        async move { request.await.unwrap().status() }
+    };
+    assert_eq!(status(&first).await, StatusCode::OK);
+    assert_eq!(status(&first).await, StatusCode::OK);
+    assert_eq!(status(&first).await, StatusCode::TOO_MANY_REQUESTS);
+    // The other client still has its whole allowance.
+    assert_eq!(status(&second).await, StatusCode::OK);
+    assert_eq!(status(&second).await, StatusCode::OK);
+    assert_eq!(status(&second).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(status(&first).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
 on_both_backends!(
     double_opt_in_round_trip,
     one_click_unsubscribe,
