@@ -11,6 +11,7 @@ pub mod error;
 mod i18n;
 mod monitor;
 mod openapi;
+mod page;
 mod public;
 mod ratelimit;
 

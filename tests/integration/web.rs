@@ -175,7 +175,18 @@ pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<(String, String)> {
     })
 }
 
-fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+/// Public-page limits no test reaches by accident (one rate-limit test sets its own).
+pub fn roomy() -> WebConfig {
+    WebConfig {
+        rate: web::PublicRateLimit {
+            per_minute: std::num::NonZeroU32::new(6000).unwrap(),
+            burst: std::num::NonZeroU32::new(1000).unwrap(),
+        },
+        ..WebConfig::default()
+    }
+}
+
+pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["error"], code, "{body}");
     assert!(
