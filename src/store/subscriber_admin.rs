@@ -128,17 +128,28 @@ impl Store {
         Ok(changed > 0)
     }
 
-    /// Erases a person: their row and memberships go; their ledger rows stay as
-    /// anonymous counts, and the ones not yet sent are skipped.
+    /// Erases a person: their row, memberships and confirmation-mail record
+    /// go; their ledger rows stay as anonymous counts, the ones not yet sent
+    /// are skipped, and every stored error text of theirs is replaced.
     ///
     /// Returns false when there was no such subscriber.
     pub async fn delete_subscriber(&self, id: i64, now: Millis) -> Result<bool, StoreError> {
         let deleted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "UPDATE deliveries SET state = 'skipped', last_error = 'subscriber erased', \
+                "UPDATE deliveries SET state = 'skipped', \
                  lease_owner = NULL, lease_until = NULL, updated_at = $2 \
                  WHERE subscriber_id = $1 AND state = 'pending'",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            // An SMTP reply often quotes the address it refused, so a failed
+            // row's error is personal data: no state keeps its text.
+            sqlx::query(
+                "UPDATE deliveries SET last_error = 'subscriber erased', updated_at = $2 \
+                 WHERE subscriber_id = $1 AND (last_error IS NOT NULL OR state = 'skipped')",
             )
             .bind(id)
             .bind(now)

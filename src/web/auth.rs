@@ -102,6 +102,14 @@ pub struct ApiCaller {
     pub token_name: String,
 }
 
+impl ApiCaller {
+    /// The consent source recorded for people this caller adds through
+    /// `channel`, e.g. `admin API (token ana-laptop)`: who vouched for consent.
+    pub fn source(&self, channel: &str) -> String {
+        format!("{channel} (token {})", self.token_name)
+    }
+}
+
 impl FromRequestParts<WebState> for ApiCaller {
     type Rejection = ApiError;
 

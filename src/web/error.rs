@@ -1,11 +1,13 @@
 //! The API's errors, mapped to status codes and JSON in one place.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::api::campaigns::FallbackView;
 use crate::app::AppError;
+use crate::campaigns::{FallbackRefused, ScheduleError};
 use crate::catalogue::CatalogueError;
 use crate::render::RenderError;
 use crate::store::StoreError;
@@ -17,6 +19,21 @@ pub struct ErrorBody {
     pub error: String,
     /// What went wrong, for a person.
     pub message: String,
+}
+
+/// A strict create or schedule refused (409 `fallback_refused`): who would
+/// have received the message in another language than their own.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FallbackRefusedBody {
+    /// Always `fallback_refused`.
+    pub error: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// The campaign a refused schedule left as it was; null for a refused
+    /// create, which stores nothing.
+    pub campaign_id: Option<i64>,
+    /// The people who would have received a fallback language.
+    pub fallbacks: Vec<FallbackView>,
 }
 
 /// Why an API request failed.
@@ -52,14 +69,21 @@ pub enum ApiError {
         /// Details.
         message: String,
     },
-    /// A body that cannot be read at all (bad JSON syntax, wrong content type).
+    /// A request refused before its meaning is considered: a body or query that
+    /// does not parse, a body too large or of the wrong type, a method the
+    /// route does not have.
     #[error("{message}")]
-    BadRequest {
-        /// Status to answer with (400 or 415).
+    Rejected {
+        /// Status to answer with (400, 405, 413 or 415).
         status: StatusCode,
+        /// Stable code.
+        code: &'static str,
         /// Details.
         message: String,
     },
+    /// A strict create or schedule refused: some people would get a fallback language.
+    #[error(transparent)]
+    FallbackRefused(#[from] FallbackRefused),
     /// Something broke on our side; details are logged, not returned.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -90,6 +114,15 @@ impl ApiError {
         }
     }
 
+    /// A request refused before its meaning is considered.
+    pub fn rejected(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Rejected {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -98,7 +131,10 @@ impl ApiError {
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest { status, .. } => *status,
+            Self::Rejected { status, .. } => *status,
+            // Like any state conflict: the catalogue or the audience can change
+            // (a translation added), and the same request then succeeds.
+            Self::FallbackRefused(_) => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,8 +146,9 @@ impl ApiError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Unprocessable { code, .. } => code,
-            Self::BadRequest { .. } => "malformed_request",
+            | Self::Unprocessable { code, .. }
+            | Self::Rejected { code, .. } => code,
+            Self::FallbackRefused(_) => "fallback_refused",
             Self::Internal(_) => "internal",
         }
     }
@@ -159,6 +196,24 @@ impl From<AppError> for ApiError {
     }
 }
 
+impl From<ScheduleError> for ApiError {
+    fn from(error: ScheduleError) -> Self {
+        match error {
+            ScheduleError::App(e) => e.into(),
+            ScheduleError::Refused(refused) => refused.into(),
+        }
+    }
+}
+
+/// The stable code of a refusal with `status`, for rejections axum makes.
+fn rejection_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "malformed_request",
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
@@ -166,9 +221,56 @@ impl From<JsonRejection> for ApiError {
         if status == StatusCode::UNPROCESSABLE_ENTITY {
             Self::invalid("invalid_body", message)
         } else {
-            Self::BadRequest { status, message }
+            Self::rejected(status, rejection_code(status), message)
         }
     }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        Self::rejected(status, rejection_code(status), rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::rejected(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    /// A body read by hand: bad syntax is 400, well-formed but wrong data 422.
+    fn from(error: serde_json::Error) -> Self {
+        match error.classify() {
+            serde_json::error::Category::Data => Self::invalid("invalid_body", error.to_string()),
+            _ => Self::rejected(
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                error.to_string(),
+            ),
+        }
+    }
+}
+
+/// The words of a strict refusal: how many people would get which language.
+fn describe_refusal(refused: &FallbackRefused) -> String {
+    let who = refused
+        .fallbacks
+        .iter()
+        .map(|f| {
+            format!(
+                "{} subscriber(s) would receive `{}` in `{}` instead of `{}`",
+                f.people, refused.message_id, f.used, f.wanted
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!("refused because `strict` is set: {who}")
 }
 
 impl IntoResponse for ApiError {
@@ -177,11 +279,21 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %source, "API request failed");
         }
         let status = self.status();
-        let body = ErrorBody {
-            error: self.code().to_owned(),
-            message: self.to_string(),
+        let mut response = if let Self::FallbackRefused(refused) = &self {
+            let body = FallbackRefusedBody {
+                error: self.code().to_owned(),
+                message: describe_refusal(refused),
+                campaign_id: refused.campaign_id,
+                fallbacks: refused.fallbacks.iter().cloned().map(Into::into).collect(),
+            };
+            (status, Json(body)).into_response()
+        } else {
+            let body = ErrorBody {
+                error: self.code().to_owned(),
+                message: self.to_string(),
+            };
+            (status, Json(body)).into_response()
         };
-        let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

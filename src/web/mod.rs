@@ -11,6 +11,7 @@ pub mod error;
 mod i18n;
 mod monitor;
 mod openapi;
+mod page;
 mod public;
 mod ratelimit;
 
@@ -23,6 +24,7 @@ use axum::middleware;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+pub use api::{IMPORT_BODY_LIMIT, api_routes};
 pub use confirm::{ConfirmSigner, ConfirmToken, ConfirmTokenError};
 pub use monitor::install_metrics_recorder;
 pub use openapi::openapi_json;

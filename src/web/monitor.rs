@@ -19,6 +19,7 @@ use super::WebState;
 use super::auth::ApiCaller;
 use super::error::ApiError;
 
+/// `/healthz` and `/metrics`.
 pub(super) fn routes() -> Router<WebState> {
     Router::new()
         .route("/healthz", get(healthz))

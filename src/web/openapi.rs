@@ -4,14 +4,14 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{campaigns, subscribers};
-use super::error::ErrorBody;
+use super::api::{campaigns, messages, reach, subscribers};
+use super::error::{ErrorBody, FallbackRefusedBody};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "willay admin API",
-        description = "Lists, subscribers, campaigns, previews and reach. Every route needs `Authorization: Bearer <token>` (create one with `willay tokens create NAME`). Errors are `{\"error\": code, \"message\": text}`."
+        description = "Lists, subscribers, campaigns, previews and reach. Every route needs `Authorization: Bearer <token>` (create one with `willay tokens create NAME`). Errors are `{\"error\": code, \"message\": text}`, always JSON: 400 `malformed_request` or `invalid_query`, 401 `unauthorized`, 404, 405 `method_not_allowed`, 409, 413 `payload_too_large`, 415 `unsupported_media_type`, 422."
     ),
     paths(
         subscribers::list_lists,
@@ -28,12 +28,12 @@ use super::error::ErrorBody;
         campaigns::pause,
         campaigns::resume,
         campaigns::cancel,
-        campaigns::list_messages,
-        campaigns::preview,
-        campaigns::reach,
-        campaigns::reach_daily,
+        messages::list_messages,
+        messages::preview,
+        reach::reach,
+        reach::reach_daily,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, FallbackRefusedBody)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -55,6 +55,7 @@ pub fn openapi_json() -> serde_json::Value {
     serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes")
 }
 
+/// `GET /api/openapi.json`.
 pub(super) async fn serve_openapi() -> Json<serde_json::Value> {
     Json(openapi_json())
 }

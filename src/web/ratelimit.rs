@@ -1,10 +1,12 @@
 //! Per-client rate limiting of the public pages and the log-in form.
 //!
-//! A keyed GCRA limiter (governor) per client IP address: cheap, no database
-//! writes, and a precise `Retry-After`. Behind a reverse proxy every client has
-//! the proxy's address; see the README.
+//! A keyed GCRA limiter (governor) per client: cheap, no database writes, and a
+//! precise `Retry-After`. A client is an IPv4 address, or an IPv6 /64: one
+//! host is usually given a whole /64 and can pick any address in it, so keying
+//! by address would give it 2⁶⁴ allowances. Behind a reverse proxy every client
+//! has the proxy's address; see the README.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -40,6 +42,7 @@ pub(super) struct Limiter {
 }
 
 impl Limiter {
+    /// A limiter granting `rate` to each client.
     pub(super) fn new(rate: PublicRateLimit) -> Self {
         let quota = Quota::per_minute(rate.per_minute).allow_burst(rate.burst);
         Self {
@@ -63,16 +66,70 @@ impl Limiter {
     }
 }
 
+/// The key a client's allowance is kept under: an IPv4 address as it is
+/// (also when it arrives IPv4-mapped on a dual-stack socket), an IPv6 address
+/// by its /64 network.
+fn client_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+    }
+}
+
 /// Middleware: refuses over-limit clients with 429 and `Retry-After`.
 pub(super) async fn limit(State(state): State<WebState>, request: Request, next: Next) -> Response {
-    let client = request
+    let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    match state.limiter.check(client) {
+    match state.limiter.check(client_key(address)) {
         Ok(()) => next.run(request).await,
         Err(retry_after) => {
             super::public::too_many_requests(&state, request.headers(), request.uri(), retry_after)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> IpAddr {
+        client_key(text.parse().unwrap())
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64() {
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            key("2001:db8:1:2:ffff:eeee:dddd:cccc")
+        );
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            key("2001:db8:1:2::").to_string().parse::<IpAddr>().unwrap()
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("2001:db8:1:2:abcd::9").to_string(), "2001:db8:1:2::");
+    }
+
+    #[test]
+    fn ipv4_clients_are_keyed_by_their_address() {
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        assert_eq!(key("192.0.2.1").to_string(), "192.0.2.1");
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+    }
+
+    #[test]
+    fn a_limited_client_does_not_limit_another() {
+        let limiter = Limiter::new(PublicRateLimit {
+            per_minute: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(1).unwrap(),
+        });
+        assert!(limiter.check(key("2001:db8::1")).is_ok());
+        assert!(limiter.check(key("2001:db8::2")).is_err(), "same /64");
+        assert!(limiter.check(key("2001:db8:0:1::1")).is_ok(), "another /64");
     }
 }

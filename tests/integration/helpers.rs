@@ -219,3 +219,70 @@ impl TestApp {
             .expect("worker run")
     }
 }
+
+/// `table.column` of every column, in every table, whose text contains
+/// `needle` (case-insensitive): what an erasure must leave empty.
+pub async fn columns_containing(db_url: &str, needle: &str) -> Vec<String> {
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let count = |table: &str, column: &str| {
+        format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(CAST(\"{column}\" AS TEXT)) LIKE $1")
+    };
+    let mut found = Vec::new();
+    if db_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let columns: Vec<(String, String)> = sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(columns.len() > 20, "{columns:?}");
+        for (table, column) in columns {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count(&table, &column)))
+                .bind(&pattern)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            if n > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let columns: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema()",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert!(columns.len() > 20, "{columns:?}");
+        for (table, column) in columns {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count(&table, &column)))
+                .bind(&pattern)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            if n > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+        pool.close().await;
+    }
+    found
+}
+
+/// Runs one statement on the test's database (to stage what a test cannot provoke).
+pub async fn execute(db_url: &str, sql: &'static str) {
+    if db_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}

@@ -13,7 +13,7 @@ use willay::app::App;
 use willay::store::{ReachFilter, now_millis};
 use willay::web::{self, WebConfig, WebState};
 
-use crate::helpers::{Backend, TestApp, TestDb, shipped_locales};
+use crate::helpers::{Backend, TestApp, TestDb, columns_containing, execute, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
@@ -23,6 +23,8 @@ pub struct WebTest {
     pub app: Arc<App>,
     pub client: reqwest::Client,
     pub token: String,
+    /// The database the server writes to, for tests that inspect it directly.
+    pub db_url: String,
     shutdown: CancellationToken,
     _db: TestDb,
     _dir: TempDir,
@@ -74,6 +76,7 @@ impl WebTest {
             app,
             client,
             token,
+            db_url: db.url.clone(),
             shutdown,
             _db: db,
             _dir: dir,
@@ -172,7 +175,18 @@ pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<(String, String)> {
     })
 }
 
-fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+/// Public-page limits no test reaches by accident (one rate-limit test sets its own).
+pub fn roomy() -> WebConfig {
+    WebConfig {
+        rate: web::PublicRateLimit {
+            per_minute: std::num::NonZeroU32::new(6000).unwrap(),
+            burst: std::num::NonZeroU32::new(1000).unwrap(),
+        },
+        ..WebConfig::default()
+    }
+}
+
+pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["error"], code, "{body}");
     assert!(
@@ -556,6 +570,8 @@ async fn campaigns_through_the_api(backend: Backend) {
 
     let (status, body) = t.post(&path("pause"), json!({})).await;
     assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
+    let (status, body) = t.post(&path("resume"), json!({})).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
     let (status, scheduled) = t
         .post(
             &path("schedule"),
@@ -619,6 +635,10 @@ async fn campaigns_through_the_api(backend: Backend) {
         ),
         (Some(4), Some(100))
     );
+    let (status, body) = t
+        .post(&format!("/api/campaigns/{running}/cancel"), json!({}))
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
     let (_, all) = t.get("/api/campaigns").await;
     assert_eq!(all.as_array().unwrap().len(), 2);
 
@@ -636,6 +656,8 @@ async fn campaigns_through_the_api(backend: Backend) {
         (StatusCode::OK, Some(4))
     );
     let (status, body) = t.get("/api/reach?campaign=999999").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
+    let (status, body) = t.get("/api/reach/daily?campaign=999999").await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
     let (status, daily) = t.get("/api/reach/daily").await;
     assert_eq!(status, StatusCode::OK);
@@ -693,8 +715,11 @@ async fn health_and_metrics(backend: Backend) {
     assert!(text.contains("willay_messages_total{"), "{text}");
 }
 
-async fn openapi_describes_every_api_route(_backend: Backend) {
-    let t = WebTest::start(Backend::Sqlite).await;
+/// The document and the router agree: every documented operation exists and
+/// answers 401 without a token and with a revoked one (a missing route would
+/// be 404, a missing method 405), and every route the API serves is documented.
+async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
+    let t = WebTest::start(backend).await;
     let response = t
         .client
         .get(t.url("/api/openapi.json"))
@@ -702,40 +727,337 @@ async fn openapi_describes_every_api_route(_backend: Backend) {
         .await
         .unwrap();
     let (status, doc) = json_of(response).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(doc, web::openapi_json());
-    let paths = doc["paths"].as_object().unwrap();
-    for (path, method) in [
-        ("/api/lists", "get"),
-        ("/api/lists", "post"),
-        ("/api/subscribers", "post"),
-        ("/api/subscribers/import", "post"),
-        ("/api/subscribers/{id}", "get"),
-        ("/api/subscribers/{id}", "patch"),
-        ("/api/subscribers/{id}", "delete"),
-        ("/api/campaigns", "get"),
-        ("/api/campaigns", "post"),
-        ("/api/campaigns/{id}", "get"),
-        ("/api/campaigns/{id}/schedule", "post"),
-        ("/api/campaigns/{id}/pause", "post"),
-        ("/api/campaigns/{id}/resume", "post"),
-        ("/api/campaigns/{id}/cancel", "post"),
-        ("/api/messages", "get"),
-        ("/api/messages/{message_id}/preview", "get"),
-        ("/api/reach", "get"),
-        ("/api/reach/daily", "get"),
+    assert_eq!(status, StatusCode::OK, "the document itself is public");
+    let mut documented = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone()));
+            assert!(
+                operation["responses"]["401"].is_object(),
+                "{method} {path} documents no 401"
+            );
+            if let Some(body) = operation["requestBody"]["content"]["application/json"].as_object()
+            {
+                let responses = &operation["responses"];
+                assert!(
+                    responses["400"].is_object() && responses["422"].is_object(),
+                    "{method} {path} parses JSON but documents no 400/422: {body:?}"
+                );
+            }
+        }
+    }
+    let served: std::collections::BTreeSet<(String, String)> =
+        web::api_routes().into_iter().collect();
+    assert_eq!(documented, served, "documented vs served");
+    assert_eq!(served.len(), 18);
+
+    let revoked = web::auth::create_token(&t.app.store, "revoked")
+        .await
+        .unwrap();
+    assert!(t.app.store.revoke_api_token("revoked").await.unwrap());
+    for (method, path) in &documented {
+        let url = t.url(
+            &path
+                .replace("{id}", "1")
+                .replace("{message_id}", "survivor-rights"),
+        );
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        for token in [None, Some(revoked.as_str())] {
+            let mut request = t.client.request(method.clone(), &url).json(&json!({}));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            assert!(
+                response.headers().contains_key(header::WWW_AUTHENTICATE),
+                "{method} {path}"
+            );
+            let (status, body) = json_of(response).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+            assert_eq!(body["error"], "unauthorized", "{method} {path}");
+        }
+    }
+    let response = t
+        .client
+        .get(t.url("/metrics"))
+        .bearer_auth(&revoked)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    // Reach has a real schema, the same object `willay reach --format json` prints.
+    let reach = &doc["paths"]["/api/reach"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(reach["$ref"], "#/components/schemas/Reach", "{reach}");
+    let schemas = &doc["components"]["schemas"];
+    for name in [
+        "Reach",
+        "ReachRow",
+        "ReachDetail",
+        "Breakdown",
+        "FallbackRefusedBody",
     ] {
-        let operation = &paths[path][method];
-        assert!(operation.is_object(), "{method} {path} is not documented");
+        assert!(schemas[name].is_object(), "{name} has no schema");
+    }
+    let reach_doc = schemas["Reach"].to_string();
+    for field in [
+        "people_reached",
+        "by_locale",
+        "by_region",
+        "by_list",
+        "detail",
+    ] {
         assert!(
-            operation["responses"]["401"].is_object(),
-            "{method} {path} documents no 401"
+            reach_doc.contains(field) || schemas["ReachRow"].to_string().contains(field),
+            "{field}: {reach_doc}"
         );
     }
+    // The schedule body is optional, as the handler treats it.
+    let schedule = &doc["paths"]["/api/campaigns/{id}/schedule"]["post"]["requestBody"];
+    assert!(schedule.is_object(), "{schedule}");
+    assert_ne!(schedule["required"], true, "{schedule}");
+    assert_eq!(
+        doc["paths"]["/api/campaigns"]["post"]["requestBody"]["required"],
+        true
+    );
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+}
+
+async fn erasure_leaves_no_personal_data_anywhere(backend: Backend) {
+    // The relay refuses Rosa's address: her delivery fails for good.
+    let smtp = SmtpServer::start_with(&["--reject-rcpt", "^rosa@"]);
+    let t = WebTest::start_with(backend, Some(&smtp), WebConfig::default()).await;
+    t.import(PEOPLE, "peru").await;
+    let (status, body) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "survivor-rights", "lists": ["peru"], "at": chrono::Utc::now()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = t.run_worker().await;
+    assert_eq!((report.sent, report.failed), (3, 1), "{report:?}");
+    // Many relays quote the refused address in their reply (this one does not):
+    // store what they would have said.
+    execute(
+        &t.db_url,
+        "UPDATE deliveries SET last_error = '550 5.1.1 <rosa@example.org>: Recipient address rejected: user unknown in virtual mailbox table' WHERE state = 'failed'",
+    )
+    .await;
+    // A second campaign expanded but not sent yet, and a confirmation mail on record.
+    t.post(
+        "/api/campaigns",
+        json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()}),
+    )
+    .await;
+    t.app.store.start_due_campaigns(now_millis()).await.unwrap();
+    let rosa = t
+        .app
+        .store
+        .signup_state("rosa@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        t.app
+            .store
+            .claim_confirmation_mail(rosa, now_millis(), 0)
+            .await
+            .unwrap()
+    );
+    for needle in ["rosa@example.org", "Rosa Quispe"] {
+        assert!(
+            !columns_containing(&t.db_url, needle).await.is_empty(),
+            "the test stages {needle}"
+        );
+    }
+
+    let (status, _) = t
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/subscribers/{rosa}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for needle in ["rosa@example.org", "Rosa Quispe"] {
+        let left = columns_containing(&t.db_url, needle).await;
+        assert!(left.is_empty(), "{needle} is still in {left:?}");
+    }
+    // The failure itself still counts, anonymously.
+    let reach = t.app.store.reach(ReachFilter::default()).await.unwrap();
+    assert_eq!(reach.totals.failed, 1, "{reach:?}");
+}
+
+async fn api_errors_are_json_with_a_stable_code(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    for path in [
+        "/api/reach?campaign=abc",
+        "/api/reach/daily?campaign=abc",
+        "/api/messages/survivor-rights/preview?locale=es&locale=en",
+    ] {
+        let (status, body) = t.get(path).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_query");
+    }
+    for (method, path) in [
+        (reqwest::Method::PUT, "/api/lists"),
+        (reqwest::Method::DELETE, "/api/campaigns"),
+        (reqwest::Method::GET, "/api/campaigns/1/pause"),
+    ] {
+        let (status, body) = t.api(method.clone(), path, None).await;
+        assert_error(
+            status,
+            &body,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        );
+    }
+    let post = |path: &str, content_type: &'static str, body: &'static str| {
+        t.client
+            .post(t.url(path))
+            .bearer_auth(&t.token)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+    };
+    let (status, body) = json_of(
+        post("/api/lists", "text/plain", "{\"name\": \"x\"}")
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    for path in ["/api/lists", "/api/campaigns", "/api/campaigns/1/schedule"] {
+        let (status, body) =
+            json_of(post(path, "application/json", "{not json").await.unwrap()).await;
+        assert_error(status, &body, StatusCode::BAD_REQUEST, "malformed_request");
+    }
+
+    // A file of 45,000 people (about 2.6 MB) is read in full: here it reaches the
+    // list check, which refuses the unknown list, instead of the body limit.
+    let mut big = String::from("email,name,language,region\n");
+    for i in 0..45_000 {
+        big.push_str(&format!(
+            "person{i:05}@example.org,Persona {i},es-PE,Lima\n"
+        ));
+    }
+    assert!(big.len() > 2 * 1024 * 1024);
+    let upload = |body: Vec<u8>| {
+        t.client
+            .post(t.url("/api/subscribers/import?list=no-such-list"))
+            .bearer_auth(&t.token)
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(body)
+            .send()
+    };
+    let (status, body) = json_of(upload(big.into_bytes()).await.unwrap()).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_list",
+    );
+    let (status, body) = json_of(
+        upload(vec![b'x'; web::IMPORT_BODY_LIMIT + 1])
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+}
+
+async fn strict_campaigns_refuse_language_fallbacks(backend: Backend) {
+    // Quechua lacks `survivor-rights`: Rosa and Juana would get it in Spanish.
+    let scratch = tempfile::tempdir().unwrap();
+    crate::pipeline::copy_catalogue_without(scratch.path(), "qu", "survivor-rights");
+    let TestApp { app, _db, dir } = TestApp::spawn_with(backend, scratch.path(), None).await;
+    let t = WebTest::serve(Arc::new(app), WebConfig::default(), _db, dir).await;
+    t.import(PEOPLE, "peru").await;
+    let expected = json!([{"wanted": "qu", "used": "es", "people": 2}]);
+
+    // Strict: refused, with the fallbacks listed, and nothing stored.
+    let (status, body) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "survivor-rights", "lists": ["peru"], "strict": true,
+                   "at": chrono::Utc::now()}),
+        )
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "fallback_refused");
+    assert_eq!(body["fallbacks"], expected, "{body}");
+    assert_eq!(body["campaign_id"], Value::Null, "{body}");
+    assert!(t.app.store.campaigns().await.unwrap().is_empty());
+
+    // Not strict: created, with the warning.
+    let (status, created) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "survivor-rights", "lists": ["peru"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["fallbacks"], expected, "{created}");
+    let id = created["campaign"]["id"].as_i64().unwrap();
+
+    // Scheduling strictly is refused and leaves the draft as it was.
+    let schedule = format!("/api/campaigns/{id}/schedule");
+    let (status, body) = t.post(&schedule, json!({"strict": true})).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "fallback_refused");
+    assert_eq!(
+        (&body["fallbacks"], body["campaign_id"].as_i64()),
+        (&expected, Some(id)),
+        "{body}"
+    );
+    let (_, shown) = t.get(&format!("/api/campaigns/{id}")).await;
+    assert_eq!(shown["status"], "draft");
+    let (status, scheduled) = t.post(&schedule, json!({"strict": false})).await;
+    assert_eq!(status, StatusCode::OK, "{scheduled}");
+    assert_eq!(scheduled["campaign"]["status"], "scheduled");
+    assert_eq!(scheduled["fallbacks"], expected, "{scheduled}");
+
+    // A message every language has passes strictly.
+    let (status, created) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "agro-workers-rights", "lists": ["peru"], "strict": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["fallbacks"], json!([]));
+}
+
+async fn resuming_a_scheduled_campaign_is_refused(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    t.import(PEOPLE, "peru").await;
+    let (_, created) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "survivor-rights", "lists": ["peru"], "at": "2031-11-25T09:00:00-05:00"}),
+        )
+        .await;
+    let id = created["campaign"]["id"].as_i64().unwrap();
+    // Resume is for paused campaigns; a scheduled one starts at its time, not now.
+    let (status, body) = t
+        .post(&format!("/api/campaigns/{id}/resume"), json!({}))
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
+    let (_, shown) = t.get(&format!("/api/campaigns/{id}")).await;
+    assert_eq!(shown["status"], "scheduled");
 }
 
 on_both_backends!(
@@ -744,9 +1066,24 @@ on_both_backends!(
     erasing_a_subscriber_keeps_anonymous_reach,
     campaigns_through_the_api,
     health_and_metrics,
+    erasure_leaves_no_personal_data_anywhere,
+    api_errors_are_json_with_a_stable_code,
+    strict_campaigns_refuse_language_fallbacks,
+    every_api_route_is_documented_and_needs_a_token,
 );
 
-#[tokio::test]
-async fn openapi_document() {
-    openapi_describes_every_api_route(Backend::Sqlite).await
+// Fails until `CampaignStatus::can_become` refuses scheduled → running for a
+// manager (the fix is on another branch, in src/domain/status.rs); the worker
+// starts scheduled campaigns, `resume` is only for paused ones.
+mod resuming_a_scheduled_campaign_is_refused {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs the lifecycle fix in src/domain/status.rs"]
+    async fn sqlite() {
+        super::resuming_a_scheduled_campaign_is_refused(crate::helpers::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs the lifecycle fix in src/domain/status.rs"]
+    async fn postgres() {
+        super::resuming_a_scheduled_campaign_is_refused(crate::helpers::Backend::Postgres).await
+    }
 }

@@ -94,6 +94,22 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // …and so is one whose value differs from the cookie's at the same length.
+    let form = t.client.get(t.url("/login")).send().await.unwrap();
+    let (cookie, _) = set_cookie(form.headers(), "willay_form").unwrap();
+    let response = t
+        .client
+        .post(t.url("/login"))
+        .header(header::COOKIE, format!("willay_form={cookie}"))
+        .form(&[
+            ("csrf", same_length_other(&cookie).as_str()),
+            ("token", &t.token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookie(response.headers(), "willay_session").is_none());
 
     let session = session_of(&t).await;
     let (status, overview) = get_page(&t, &session, "/dashboard").await;
@@ -193,6 +209,11 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
         "a scheduled campaign cannot pause"
     );
     assert_eq!(act("cancel", "wrong").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        act("cancel", &same_length_other(&csrf)).await.status(),
+        StatusCode::FORBIDDEN,
+        "a forged value of the right length"
+    );
     let response = act("cancel", &csrf).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -233,7 +254,139 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
     );
 }
 
-on_both_backends!(staff_log_in_create_a_campaign_and_log_out);
+/// `value` with one character changed: same length, wrong value.
+fn same_length_other(value: &str) -> String {
+    let mut bytes = value.as_bytes().to_vec();
+    bytes[10] = if bytes[10] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
+
+async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    t.import(PEOPLE, "peru").await;
+    let session = session_of(&t).await;
+    let (_, overview) = get_page(&t, &session, "/dashboard").await;
+    let csrf = csrf_in(&overview);
+    let body = format!("csrf={csrf}&message=survivor-rights&lists=peru&name=Borrador&when=draft");
+    let response = post_form(&t, &session, "/dashboard/campaigns", body).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let id = t.app.store.campaigns().await.unwrap()[0].id;
+    let status = || async { t.app.store.campaign(id).await.unwrap().status.to_string() };
+    assert_eq!(status().await, "draft");
+    let act = |action: &str, extra: &str| {
+        let path = format!("/dashboard/campaigns/{id}/{action}");
+        let body = format!("csrf={csrf}{extra}");
+        let (t, session) = (&t, &session);
+        async move { post_form(t, session, &path, body).await }
+    };
+    let expect_page = |response: reqwest::Response, code: StatusCode, words: &'static str| async move {
+        assert_eq!(response.status(), code);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
+        let body = response.text().await.unwrap();
+        assert!(body.contains(words), "{body}");
+    };
+
+    // A draft cannot resume; it can be scheduled (empty time: now), once.
+    expect_page(
+        act("resume", "").await,
+        StatusCode::CONFLICT,
+        "Not possible now",
+    )
+    .await;
+    let response = act("schedule", "&at=").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        format!("/dashboard/campaigns/{id}")
+    );
+    assert_eq!(status().await, "scheduled");
+    expect_page(
+        act("schedule", "&at=").await,
+        StatusCode::CONFLICT,
+        "Not possible now",
+    )
+    .await;
+
+    // Running, then paused through the API; the dashboard resumes it, once.
+    t.app
+        .store
+        .start_due_campaigns(willay::store::now_millis())
+        .await
+        .unwrap();
+    assert_eq!(status().await, "running");
+    let (code, _) = t
+        .post(&format!("/api/campaigns/{id}/pause"), serde_json::json!({}))
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    let (_, page) = get_page(&t, &session, &format!("/dashboard/campaigns/{id}")).await;
+    assert!(
+        page.contains(&format!("action=\"/dashboard/campaigns/{id}/resume\"")),
+        "{page}"
+    );
+    assert_eq!(act("resume", "").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status().await, "running");
+    expect_page(
+        act("resume", "").await,
+        StatusCode::CONFLICT,
+        "Not possible now",
+    )
+    .await;
+
+    // Addresses that name nothing get the dashboard's own 404 page.
+    for path in [
+        "/dashboard/campaigns/999999".to_owned(),
+        "/dashboard/campaigns/abc".to_owned(),
+    ] {
+        let response = t
+            .client
+            .get(t.url(&path))
+            .header(header::COOKIE, format!("willay_session={session}"))
+            .send()
+            .await
+            .unwrap();
+        expect_page(response, StatusCode::NOT_FOUND, "Not found").await;
+    }
+    for path in [
+        "/dashboard/campaigns/999999/pause".to_owned(),
+        "/dashboard/campaigns/abc/pause".to_owned(),
+        format!("/dashboard/campaigns/{id}/explode"),
+    ] {
+        let response = post_form(&t, &session, &path, format!("csrf={csrf}")).await;
+        expect_page(response, StatusCode::NOT_FOUND, "Not found").await;
+    }
+}
+
+/// A database failure during log-in is logged, not shown to whoever is at the form.
+#[tokio::test]
+async fn log_in_hides_database_errors() {
+    let t = WebTest::start(Backend::Sqlite).await;
+    let form = t.client.get(t.url("/login")).send().await.unwrap();
+    let (cookie, _) = set_cookie(form.headers(), "willay_form").unwrap();
+    let csrf = csrf_in(&form.text().await.unwrap());
+    t.app.store.close().await;
+    let response = t
+        .client
+        .post(t.url("/login"))
+        .header(header::COOKIE, format!("willay_form={cookie}"))
+        .form(&[("csrf", csrf.as_str()), ("token", t.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Log-in failed"), "{body}");
+    for detail in ["database", "pool", "sqlite", "closed"] {
+        assert!(!body.to_lowercase().contains(detail), "{detail}: {body}");
+    }
+}
+
+on_both_backends!(
+    staff_log_in_create_a_campaign_and_log_out,
+    the_dashboard_steers_a_campaign_and_says_what_it_cannot_do,
+);
 
 fn willay(dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
@@ -314,4 +467,92 @@ async fn willay_serve_answers_and_stops_on_sigterm() {
         status.success(),
         "willay serve exits cleanly on SIGTERM: {status}"
     );
+}
+
+/// `willay serve` on `dir`'s database until it prints its address; returns the child and the address.
+fn spawn_serve(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    let mut child = willay(dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+fn stop(mut child: std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+fn outbox_messages(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join("outbox"))
+        .map(|entries| {
+            entries
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn willay_serve_sends_due_campaigns_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.csv"), PEOPLE).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    for args in [
+        vec!["lists", "create", "peru"],
+        vec!["subscribers", "import", "people.csv", "--list", "peru"],
+        vec![
+            "campaigns",
+            "create",
+            "--message",
+            "survivor-rights",
+            "--list",
+            "peru",
+            "--at",
+            &now,
+        ],
+    ] {
+        let output = willay(dir.path()).args(&args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    }
+
+    // --no-worker: the campaign is due, but this process does not send it.
+    let (child, address) = spawn_serve(dir.path(), &["--no-worker"]);
+    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    // The worker looks for due campaigns at once, then every 2 seconds.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    stop(child);
+    assert_eq!(outbox_messages(dir.path()), 0, "--no-worker sent mail");
+
+    // Without it, the same server sends the campaign.
+    let (child, _) = spawn_serve(dir.path(), &[]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while outbox_messages(dir.path()) < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "willay serve sent {} of 4",
+            outbox_messages(dir.path())
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    stop(child);
+    assert_eq!(outbox_messages(dir.path()), 4);
 }

@@ -14,7 +14,7 @@ use willay::web::{ConfirmSigner, ConfirmToken, PublicRateLimit, WebConfig};
 use crate::helpers::Backend;
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
-use crate::web::{PEOPLE, WebTest, set_cookie};
+use crate::web::{PEOPLE, WebTest, roomy, set_cookie};
 
 /// A page: status, `Content-Language`, body.
 async fn page(response: reqwest::Response) -> (StatusCode, String, String) {
@@ -61,6 +61,23 @@ async fn subscribe(
     page(request.send().await.unwrap()).await
 }
 
+/// The language switcher's links, unescaped, as (path, query pairs).
+fn switcher_links(body: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let start = body.find("<nav").expect("a language switcher");
+    let end = start + body[start..].find("</nav>").unwrap();
+    body[start..end]
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| {
+            let href = rest.split('"').next().unwrap();
+            let href = href.replace("&#38;", "&").replace("&amp;", "&");
+            let url = url::Url::parse(&format!("http://x{href}")).unwrap();
+            let pairs = url.query_pairs().into_owned().collect();
+            (url.path().to_owned(), pairs)
+        })
+        .collect()
+}
+
 /// Waits until the SMTP server holds `n` messages (the mail is sent in the background).
 async fn wait_for_mail(smtp: &SmtpServer, n: usize) -> Vec<Received> {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -80,9 +97,32 @@ async fn wait_for_mail(smtp: &SmtpServer, n: usize) -> Vec<Received> {
 
 async fn double_opt_in_round_trip(backend: Backend) {
     let smtp = SmtpServer::start();
-    let t = WebTest::start_with(backend, Some(&smtp), WebConfig::default()).await;
+    let t = WebTest::start_with(backend, Some(&smtp), roomy()).await;
     t.import(PEOPLE, "andes").await;
     let (csrf, cookie) = subscribe_form(&t, "?lang=qu&list=andes").await;
+    // The list exists: the page names it, and switching language keeps it.
+    let (_, _, form_page) = page(
+        t.client
+            .get(t.url("/subscribe?lang=qu&list=andes"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        form_page.contains("name=\"list\" value=\"andes\""),
+        "{form_page}"
+    );
+    let links = switcher_links(&form_page);
+    assert_eq!(links.len(), 3, "{links:?}");
+    for (path, pairs) in &links {
+        assert_eq!(path, "/subscribe");
+        assert!(
+            pairs.contains(&("list".into(), "andes".into())),
+            "{pairs:?}"
+        );
+        assert_eq!(pairs.iter().filter(|(k, _)| k == "lang").count(), 1);
+    }
     let form = [
         ("csrf", csrf.as_str()),
         ("lang", "qu"),
@@ -142,6 +182,10 @@ async fn double_opt_in_round_trip(backend: Backend) {
         confirm_page.contains(&format!("action=\"/confirm/{token}\"")),
         "{confirm_page}"
     );
+    assert!(
+        !confirm_page.contains("List-Unsubscribe"),
+        "a confirm form is not an unsubscribe form: {confirm_page}"
+    );
     let still = t
         .app
         .store
@@ -185,6 +229,21 @@ async fn double_opt_in_round_trip(backend: Backend) {
         (status, known.as_str()),
         (StatusCode::OK, inbox_page.as_str())
     );
+    // …and neither confirmed address was mailed: the next mail to arrive is a
+    // newcomer's, sent after theirs would have been.
+    let newcomer = [
+        ("csrf", csrf.as_str()),
+        ("lang", "qu"),
+        ("email", "luz@example.org"),
+    ];
+    assert_eq!(
+        subscribe(&t, Some(&cookie), &newcomer).await.0,
+        StatusCode::OK
+    );
+    wait_for_mail(&smtp, 2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let recipients: Vec<String> = smtp.messages().into_iter().map(|m| m.to).collect();
+    assert_eq!(recipients, ["Carmen@Example.org", "luz@example.org"]);
 
     // Altered links, and links of the other kind, are refused.
     let mut forged = token.clone().into_bytes();
@@ -226,7 +285,7 @@ async fn double_opt_in_round_trip(backend: Backend) {
 }
 
 async fn one_click_unsubscribe(backend: Backend) {
-    let t = WebTest::start(backend).await;
+    let t = WebTest::start_with(backend, None, roomy()).await;
     t.import(PEOPLE, "peru").await;
     let ann = t
         .app
@@ -274,6 +333,37 @@ async fn one_click_unsubscribe(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Confirmed
+    );
+
+    // Only the exact RFC 8058 pair counts, not text that merely contains its words.
+    for (content_type, body) in [
+        (
+            "application/x-www-form-urlencoded",
+            "List-Unsubscribe=One-Clickety",
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            "List-Unsubscribe=no&why=One-Click",
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            "X-List-Unsubscribe=One-Click",
+        ),
+        ("text/plain", "List-Unsubscribe=One-Click"),
+    ] {
+        let response = t
+            .client
+            .post(t.url(&format!("/u/{token}")))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+    }
     assert_eq!(
         t.app.store.subscriber(ann).await.unwrap().status,
         SubscriberStatus::Confirmed
@@ -343,10 +433,53 @@ async fn one_click_unsubscribe(backend: Backend) {
         );
         assert!(body.contains(words), "{body}");
     }
+    let (status, _, body) = page(
+        t.client
+            .get(t.url(&format!("/u/{tampered}")))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("This link is not valid"), "{body}");
+    assert!(!body.contains("<form"), "nothing to press: {body}");
     assert_eq!(
         t.app.store.subscriber(rosa).await.unwrap().status,
         SubscriberStatus::Confirmed,
         "nobody else left"
+    );
+
+    // RFC 8058 also allows multipart/form-data (some mail clients send it).
+    let juana = t
+        .app
+        .store
+        .signup_state("juana@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let juana_token = t.app.signer.sign(UnsubscribeToken {
+        subscriber_id: juana,
+        campaign_id: 3,
+    });
+    let multipart = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
+    let response = t
+        .client
+        .post(t.url(&format!("/u/{juana_token}")))
+        .header(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=b0undary",
+        )
+        .body(multipart)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        t.app.store.subscriber(juana).await.unwrap().status,
+        SubscriberStatus::Unsubscribed
     );
     let nobody = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: 999_999,
@@ -370,7 +503,7 @@ async fn one_click_unsubscribe(backend: Backend) {
 }
 
 async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
-    let t = WebTest::start(backend).await;
+    let t = WebTest::start_with(backend, None, roomy()).await;
     let fields = [
         ("csrf", "made-up"),
         ("email", "eve@example.org"),
@@ -396,6 +529,41 @@ async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
     );
 
     let (csrf, cookie) = subscribe_form(&t, "").await;
+    // The right cookie with another value of the same length: refused by the
+    // comparison itself, not by a length check.
+    let mut other = csrf.clone().into_bytes();
+    other[20] = if other[20] == b'A' { b'B' } else { b'A' };
+    let other = String::from_utf8(other).unwrap();
+    assert_eq!(other.len(), csrf.len());
+    let (status, _, _) = subscribe(
+        &t,
+        Some(&cookie),
+        &[("csrf", other.as_str()), ("email", "eve@example.org")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        t.app
+            .store
+            .signup_state("eve@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A list that does not exist is never shown: the page is the organisation's
+    // voice, not a place for strangers' words.
+    let (status, _, body) = page(
+        t.client
+            .get(t.url("/subscribe?list=pay-us-at-scam-example"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("pay-us-at-scam-example"), "{body}");
+
     let (status, lang, body) = subscribe(
         &t,
         Some(&cookie),
@@ -429,9 +597,90 @@ async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("That list does not exist"), "{body}");
+    assert!(!body.contains("no-such-list"), "{body}");
 }
 
-async fn pages_speak_the_visitors_language(_backend: Backend) {
+async fn links_with_problems_get_clear_pages(backend: Backend) {
+    let t = WebTest::start_with(backend, None, roomy()).await;
+    t.import(PEOPLE, "peru").await;
+    let ann = t
+        .app
+        .store
+        .signup_state("ann@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let confirm = ConfirmSigner::for_app(&t.app);
+    let expired = confirm.sign(ConfirmToken {
+        subscriber_id: ann,
+        list_id: None,
+        issued_at: now_millis() - 73 * 3600 * 1000,
+    });
+    let valid = confirm.sign(ConfirmToken {
+        subscriber_id: ann,
+        list_id: None,
+        issued_at: now_millis(),
+    });
+    let get = |path: String| {
+        t.client
+            .get(t.url(&path))
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .send()
+    };
+    for (path, words) in [
+        ("/confirm/nonsense".to_owned(), "This link is not valid"),
+        (format!("/confirm/{valid}x"), "This link is not valid"),
+        (format!("/confirm/{expired}"), "This link has expired"),
+        ("/u/nonsense".to_owned(), "This link is not valid"),
+    ] {
+        let (status, lang, body) = page(get(path.clone()).await.unwrap()).await;
+        assert_eq!(
+            (status, lang.as_str()),
+            (StatusCode::BAD_REQUEST, "en"),
+            "{path}"
+        );
+        assert!(body.contains(words), "{path}: {body}");
+    }
+
+    // A confirmation POST that is not a form gets the page with its button
+    // again (400), and confirms nothing.
+    t.app
+        .store
+        .unsubscribe(ann, now_millis() - 1000)
+        .await
+        .unwrap();
+    let relink = confirm.sign(ConfirmToken {
+        subscriber_id: ann,
+        list_id: None,
+        issued_at: now_millis(),
+    });
+    for content_type in [None, Some("text/plain"), Some("application/json")] {
+        let mut request = t.client.post(t.url(&format!("/confirm/{relink}")));
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = request.body("lang=en").send().await.unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8",
+            "{content_type:?}"
+        );
+        let (status, _, body) = page(response).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{content_type:?}");
+        assert!(
+            body.contains(&format!("action=\"/confirm/{relink}\"")),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        t.app.store.subscriber(ann).await.unwrap().status,
+        SubscriberStatus::Unsubscribed
+    );
+}
+
+#[tokio::test]
+async fn pages_speak_the_visitors_language() {
     let t = WebTest::start(Backend::Sqlite).await;
     for (accept, query, lang, words) in [
         ("quz-PE,es;q=0.5", "", "qu", "Qillqachikuy"),
@@ -506,13 +755,41 @@ async fn public_pages_are_rate_limited_per_client() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn rate_limits_are_per_client_address() {
+    let config = WebConfig {
+        rate: PublicRateLimit {
+            per_minute: NonZeroU32::new(1).unwrap(),
+            burst: NonZeroU32::new(2).unwrap(),
+        },
+        ..WebConfig::default()
+    };
+    let t = WebTest::start_with(Backend::Sqlite, None, config).await;
+    // Two clients on the loopback network: 127.0.0.1 and 127.0.0.2.
+    let client = |address: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(address))
+            .build()
+            .unwrap()
+    };
+    let (first, second) = (client([127, 0, 0, 1]), client([127, 0, 0, 2]));
+    let status = |client: &reqwest::Client| {
+        let request = client.get(t.url("/subscribe")).send();
+        async move { request.await.unwrap().status() }
+    };
+    assert_eq!(status(&first).await, StatusCode::OK);
+    assert_eq!(status(&first).await, StatusCode::OK);
+    assert_eq!(status(&first).await, StatusCode::TOO_MANY_REQUESTS);
+    // The other client still has its whole allowance.
+    assert_eq!(status(&second).await, StatusCode::OK);
+    assert_eq!(status(&second).await, StatusCode::OK);
+    assert_eq!(status(&second).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(status(&first).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
 on_both_backends!(
     double_opt_in_round_trip,
     one_click_unsubscribe,
     forged_and_invalid_sign_ups_are_refused,
+    links_with_problems_get_clear_pages,
 );
-
-#[tokio::test]
-async fn pages_in_the_visitors_language() {
-    pages_speak_the_visitors_language(Backend::Sqlite).await
-}

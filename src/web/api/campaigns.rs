@@ -1,17 +1,17 @@
-//! Campaigns, catalogue messages and their previews, reach.
+//! Campaigns: create, schedule, pause, resume, cancel, and show with live progress.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
-use super::{Body, Id, rfc3339};
+use super::{Body, Id, OptionalBody, rfc3339};
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback};
 use crate::domain::ListName;
-use crate::store::{Campaign, DayReach, LedgerCounts, ReachFilter};
+use crate::store::{Campaign, LedgerCounts};
 use crate::web::WebState;
 use crate::web::auth::ApiCaller;
-use crate::web::error::{ApiError, ErrorBody};
+use crate::web::error::{ApiError, ErrorBody, FallbackRefusedBody};
 
 /// Ledger rows of a campaign by state: its live progress.
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
@@ -120,14 +120,22 @@ pub struct NewCampaignBody {
     /// Schedule for this time (RFC 3339); without it the campaign is a draft.
     #[serde(default)]
     pub at: Option<DateTime<Utc>>,
+    /// Refuse (409 `fallback_refused`, nothing stored) if anyone in the
+    /// audience would get the message in a fallback language.
+    #[serde(default)]
+    pub strict: bool,
 }
 
-/// When to schedule.
+/// When to schedule; the whole body is optional.
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ScheduleBody {
     /// Start time (RFC 3339); default now.
     #[serde(default)]
     pub at: Option<DateTime<Utc>>,
+    /// Refuse (409 `fallback_refused`, the campaign stays a draft) if anyone
+    /// in the audience would get the message in a fallback language.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 /// A campaign's view, with progress from the ledger.
@@ -152,6 +160,14 @@ pub(crate) async fn campaign_view(
 
 async fn changed(state: &WebState, campaign: Campaign) -> Result<CampaignChanged, ApiError> {
     let fallbacks = state.app.fallbacks(campaign.id).await?;
+    with_fallbacks(state, campaign, fallbacks).await
+}
+
+async fn with_fallbacks(
+    state: &WebState,
+    campaign: Campaign,
+    fallbacks: Vec<Fallback>,
+) -> Result<CampaignChanged, ApiError> {
     Ok(CampaignChanged {
         campaign: campaign_view(state, campaign).await?,
         fallbacks: fallbacks.into_iter().map(Into::into).collect(),
@@ -172,10 +188,16 @@ pub async fn list_campaigns(
     Ok(Json(views))
 }
 
-/// Creates a campaign (a draft, or scheduled with `at`).
+/// Creates a campaign (a draft, or scheduled with `at`), with a warning for
+/// each group of people who will get a fallback language; with `strict`,
+/// refuses instead.
 #[utoipa::path(post, path = "/api/campaigns", tag = "campaigns", security(("bearer" = [])),
     request_body = NewCampaignBody,
-    responses((status = 201, body = CampaignChanged), (status = 401, body = ErrorBody),
+    responses((status = 201, body = CampaignChanged),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 409, description = "`strict` and someone would get a fallback language", body = FallbackRefusedBody),
+        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, description = "unknown message or list, or no list", body = ErrorBody)))]
 pub async fn create_campaign(
     State(state): State<WebState>,
@@ -188,16 +210,22 @@ pub async fn create_campaign(
         .map(|l| ListName::parse(l))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
-    let campaign = state
+    let request = CampaignRequest {
+        message_id: body.message_id,
+        lists,
+        name: body.name,
+        at: body.at,
+    };
+    let (campaign, fallbacks) = state
         .app
-        .create_campaign(&CampaignRequest {
-            message_id: body.message_id,
-            lists,
-            name: body.name,
-            at: body.at,
-        })
+        .create_campaign_checked(&request, body.strict)
         .await?;
-    Ok((StatusCode::CREATED, Json(changed(&state, campaign).await?)))
+    tracing::info!(
+        campaign_id = campaign.id,
+        "campaign created through the API"
+    );
+    let changed = with_fallbacks(&state, campaign, fallbacks).await?;
+    Ok((StatusCode::CREATED, Json(changed)))
 }
 
 /// One campaign with its live progress.
@@ -224,26 +252,28 @@ async fn act(
     Ok(Json(changed(state, campaign).await?))
 }
 
-/// Schedules a draft (now, or at `at`).
+/// Schedules a draft (now, or at `at`), with fallback warnings; with
+/// `strict`, refuses instead. The body is optional: none schedules it now.
 #[utoipa::path(post, path = "/api/campaigns/{id}/schedule", tag = "campaigns", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "campaign id")), request_body(content = ScheduleBody, description = "optional"),
-    responses((status = 200, body = CampaignChanged), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "not a draft", body = ErrorBody)))]
+    params(("id" = i64, Path, description = "campaign id")),
+    request_body(content = Option<ScheduleBody>, description = "optional: no body schedules the campaign now"),
+    responses((status = 200, body = CampaignChanged),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = FallbackRefusedBody),
+        (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
 pub async fn schedule(
     State(state): State<WebState>,
     _: ApiCaller,
     Id(id): Id,
-    body: axum::body::Bytes,
+    OptionalBody(body): OptionalBody<ScheduleBody>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    // The body is optional: no body (or `{}`) schedules it now.
-    let at = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        serde_json::from_slice::<ScheduleBody>(&body)
-            .map_err(|e| ApiError::invalid("invalid_body", e.to_string()))?
-            .at
-    };
-    act(&state, id, CampaignAction::Schedule, at).await
+    let (campaign, fallbacks) = state
+        .app
+        .schedule_campaign_checked(id, body.at, body.strict)
+        .await?;
+    tracing::info!(campaign_id = id, status = %campaign.status, "campaign changed through the API");
+    Ok(Json(with_fallbacks(&state, campaign, fallbacks).await?))
 }
 
 /// Pauses a running campaign.
@@ -283,139 +313,4 @@ pub async fn cancel(
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     act(&state, id, CampaignAction::Cancel, None).await
-}
-
-/// Campaign message ids in the catalogue.
-#[utoipa::path(get, path = "/api/messages", tag = "messages", security(("bearer" = [])),
-    responses((status = 200, body = [String]), (status = 401, body = ErrorBody)))]
-pub async fn list_messages(State(state): State<WebState>, _: ApiCaller) -> Json<Vec<String>> {
-    Json(state.app.catalogue().campaign_messages())
-}
-
-/// Who the preview is for.
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-pub struct PreviewQuery {
-    /// A subscriber language tag, e.g. `quz-PE` (default `es`).
-    pub locale: Option<String>,
-    /// The name to greet (empty: the greeting for people without a name).
-    pub name: Option<String>,
-}
-
-/// A message as one person would receive it.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct PreviewView {
-    /// The message id.
-    pub message_id: String,
-    /// The tag asked for.
-    pub requested: String,
-    /// The locale the words came from (after fallback).
-    pub locale: String,
-    /// Subject line.
-    pub subject: String,
-    /// Preview line.
-    pub preheader: String,
-    /// The `text/plain` part.
-    pub text: String,
-    /// The `text/html` part.
-    pub html: String,
-}
-
-/// Renders a message for a language, with a sample unsubscribe link.
-#[utoipa::path(get, path = "/api/messages/{message_id}/preview", tag = "messages", security(("bearer" = [])),
-    params(("message_id" = String, Path, description = "catalogue message id"), PreviewQuery),
-    responses((status = 200, body = PreviewView), (status = 401, body = ErrorBody),
-        (status = 422, description = "unknown message", body = ErrorBody)))]
-pub async fn preview(
-    State(state): State<WebState>,
-    _: ApiCaller,
-    Path(message_id): Path<String>,
-    Query(query): Query<PreviewQuery>,
-) -> Result<Json<PreviewView>, ApiError> {
-    let requested = query.locale.unwrap_or_else(|| "es".into());
-    let email = state.app.preview(
-        &message_id,
-        &requested,
-        query.name.as_deref().unwrap_or_default(),
-    )?;
-    Ok(Json(PreviewView {
-        message_id,
-        requested,
-        locale: email.locale.to_string(),
-        subject: email.subject,
-        preheader: email.preheader,
-        text: email.text,
-        html: email.html,
-    }))
-}
-
-/// Which part of the ledger to count.
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-pub struct ReachQuery {
-    /// One campaign (default: all).
-    pub campaign: Option<i64>,
-}
-
-/// Reach from the delivery ledger: exactly `willay reach --format json`.
-#[utoipa::path(get, path = "/api/reach", tag = "reach", security(("bearer" = [])), params(ReachQuery),
-    responses((status = 200, description = "totals (people_targeted, people_reached, messages_delivered, failed, pending, skipped, unsubscribed_since, bounced), by_locale, by_region, by_list and detail — the same object as `willay reach --format json`", body = Object),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reach(
-    State(state): State<WebState>,
-    _: ApiCaller,
-    Query(query): Query<ReachQuery>,
-) -> Result<Json<crate::store::Reach>, ApiError> {
-    if let Some(id) = query.campaign {
-        state.app.store.campaign(id).await?;
-    }
-    Ok(Json(
-        state
-            .app
-            .store
-            .reach(ReachFilter {
-                campaign_id: query.campaign,
-            })
-            .await?,
-    ))
-}
-
-/// People reached on one UTC day.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct DayView {
-    /// `YYYY-MM-DD` (UTC).
-    pub day: String,
-    /// Distinct people who received a message that day.
-    pub people_reached: i64,
-    /// Messages delivered that day.
-    pub messages_delivered: i64,
-}
-
-/// Reach per day of delivery (UTC), oldest first.
-#[utoipa::path(get, path = "/api/reach/daily", tag = "reach", security(("bearer" = [])), params(ReachQuery),
-    responses((status = 200, body = [DayView]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reach_daily(
-    State(state): State<WebState>,
-    _: ApiCaller,
-    Query(query): Query<ReachQuery>,
-) -> Result<Json<Vec<DayView>>, ApiError> {
-    if let Some(id) = query.campaign {
-        state.app.store.campaign(id).await?;
-    }
-    let days = state.app.store.reach_by_day(query.campaign).await?;
-    Ok(Json(
-        days.into_iter()
-            .map(
-                |DayReach {
-                     day,
-                     people_reached,
-                     messages_delivered,
-                 }| DayView {
-                    day,
-                    people_reached,
-                    messages_delivered,
-                },
-            )
-            .collect(),
-    ))
 }

@@ -1,44 +1,106 @@
 //! The admin JSON API under `/api/`, authenticated with bearer tokens.
+//!
+//! Every error is JSON with a stable code, including the ones axum would
+//! answer in plain text (a query or body that does not parse, a body too
+//! large, a method the route does not have).
 
 pub(super) mod campaigns;
+pub(super) mod messages;
+pub(super) mod reach;
 pub(super) mod subscribers;
 
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request};
+use axum::handler::Handler;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::http::{Method, StatusCode};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 
 use super::WebState;
 use super::error::ApiError;
 
+/// The largest CSV upload `/api/subscribers/import` reads. axum's default
+/// (2 MB) refuses a list of some 40,000 people, and organisations import their
+/// whole contact lists at once; 64 MiB is about a million rows, read into
+/// memory once per upload by a token holder.
+pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// One authenticated API route: its method, its path under `/api`, its handler.
+struct ApiRoute {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<WebState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> ApiRoute
+where
+    H: Handler<T, WebState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+    ApiRoute {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every authenticated API route. The router is built from this table and the
+/// OpenAPI check walks it, so no route can be served without being documented.
+fn table() -> Vec<ApiRoute> {
+    use self::{campaigns as c, messages as m, reach as r, subscribers as s};
+    let mut import = route(Method::POST, "/subscribers/import", s::import_subscribers);
+    import.handler = import
+        .handler
+        .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT));
+    vec![
+        route(Method::GET, "/lists", s::list_lists),
+        route(Method::POST, "/lists", s::create_list),
+        route(Method::POST, "/subscribers", s::create_subscriber),
+        import,
+        route(Method::GET, "/subscribers/{id}", s::show_subscriber),
+        route(Method::PATCH, "/subscribers/{id}", s::update_subscriber),
+        route(Method::DELETE, "/subscribers/{id}", s::delete_subscriber),
+        route(Method::GET, "/messages", m::list_messages),
+        route(Method::GET, "/messages/{message_id}/preview", m::preview),
+        route(Method::GET, "/campaigns", c::list_campaigns),
+        route(Method::POST, "/campaigns", c::create_campaign),
+        route(Method::GET, "/campaigns/{id}", c::show_campaign),
+        route(Method::POST, "/campaigns/{id}/schedule", c::schedule),
+        route(Method::POST, "/campaigns/{id}/pause", c::pause),
+        route(Method::POST, "/campaigns/{id}/resume", c::resume),
+        route(Method::POST, "/campaigns/{id}/cancel", c::cancel),
+        route(Method::GET, "/reach", r::reach),
+        route(Method::GET, "/reach/daily", r::reach_daily),
+    ]
+}
+
+/// `(method, path)` of every authenticated API route, paths as served
+/// (`/api/…`, parameters in braces as in the OpenAPI document).
+pub fn api_routes() -> Vec<(String, String)> {
+    table()
+        .into_iter()
+        .map(|r| (r.method.to_string(), format!("/api{}", r.path)))
+        .collect()
+}
+
+/// The `/api` router: the table's routes, the document, JSON 404 and 405.
 pub(super) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/openapi.json", get(super::openapi::serve_openapi))
-        .route(
-            "/lists",
-            get(subscribers::list_lists).post(subscribers::create_list),
-        )
-        .route("/subscribers", post(subscribers::create_subscriber))
-        .route("/subscribers/import", post(subscribers::import_subscribers))
-        .route(
-            "/subscribers/{id}",
-            get(subscribers::show_subscriber)
-                .patch(subscribers::update_subscriber)
-                .delete(subscribers::delete_subscriber),
-        )
-        .route("/messages", get(campaigns::list_messages))
-        .route("/messages/{message_id}/preview", get(campaigns::preview))
-        .route(
-            "/campaigns",
-            get(campaigns::list_campaigns).post(campaigns::create_campaign),
-        )
-        .route("/campaigns/{id}", get(campaigns::show_campaign))
-        .route("/campaigns/{id}/schedule", post(campaigns::schedule))
-        .route("/campaigns/{id}/pause", post(campaigns::pause))
-        .route("/campaigns/{id}/resume", post(campaigns::resume))
-        .route("/campaigns/{id}/cancel", post(campaigns::cancel))
-        .route("/reach", get(campaigns::reach))
-        .route("/reach/daily", get(campaigns::reach_daily))
+    // The document describes the routes; it is public, like any API's description.
+    let mut router = Router::new().route("/openapi.json", get(super::openapi::serve_openapi));
+    for ApiRoute { path, handler, .. } in table() {
+        // Routes of one path merge into one method router.
+        router = router.route(path, handler);
+    }
+    // After every route: the fallback is set on the routes registered so far.
+    router
+        .method_not_allowed_fallback(|method: Method| async move {
+            ApiError::rejected(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!("this API route does not answer {method}"),
+            )
+        })
         .fallback(|| async { ApiError::not_found("no_such_route", "there is no such API route") })
 }
 
@@ -49,10 +111,44 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Path::<i64>::from_request_parts(parts, state)
+        let ApiPath(id) = ApiPath::<i64>::from_request_parts(parts, state).await?;
+        Ok(Id(id))
+    }
+}
+
+/// A path parameter; one that does not parse names nothing, hence 404.
+pub(super) struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
             .await
-            .map(|Path(id)| Id(id))
+            .map(|Path(value)| ApiPath(value))
             .map_err(|_| ApiError::not_found("not_found", "no resource has that id"))
+    }
+}
+
+/// A query string whose rejections are API errors (400 `invalid_query`).
+pub(super) struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(ApiError::from)
     }
 }
 
@@ -70,6 +166,39 @@ where
         axum::Json::<T>::from_request(request, state)
             .await
             .map(|axum::Json(value)| Body(value))
+            .map_err(ApiError::from)
+    }
+}
+
+/// A JSON body that may be absent: no body (or only white space) is `T::default()`.
+pub(super) struct OptionalBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalBody<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned + Default,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Raw::from_request(request, state).await?.0;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalBody(T::default()));
+        }
+        Ok(OptionalBody(serde_json::from_slice(&bytes)?))
+    }
+}
+
+/// The raw body, within the route's size limit (413 JSON beyond it).
+pub(super) struct Raw(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Raw {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(request, state)
+            .await
+            .map(Raw)
             .map_err(ApiError::from)
     }
 }

@@ -1,10 +1,10 @@
 //! Lists and subscribers.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{Body, Id};
+use super::{ApiQuery, Body, Id, Raw};
 use crate::domain::{EmailAddress, LanguageTag, ListName, SubscriberStatus};
 use crate::store::{NewSubscriber, StoreError, now_millis};
 use crate::web::WebState;
@@ -54,8 +54,11 @@ pub async fn list_lists(
 
 /// Creates a list.
 #[utoipa::path(post, path = "/api/lists", tag = "lists", security(("bearer" = [])), request_body = NewList,
-    responses((status = 201, body = ListView), (status = 401, body = ErrorBody),
+    responses((status = 201, body = ListView),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody),
         (status = 409, description = "a list of that name exists", body = ErrorBody),
+        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create_list(
     State(state): State<WebState>,
@@ -161,11 +164,29 @@ fn language(tag: &str) -> Result<String, ApiError> {
         })
 }
 
+/// The status a new subscriber starts in: `confirmed` (the default: consent
+/// was recorded elsewhere) or `unconfirmed`; no one is created unsubscribed or bounced.
+fn initial_status(text: Option<&str>) -> Result<SubscriberStatus, ApiError> {
+    let Some(text) = text else {
+        return Ok(SubscriberStatus::Confirmed);
+    };
+    match text.parse::<SubscriberStatus>() {
+        Ok(status @ (SubscriberStatus::Confirmed | SubscriberStatus::Unconfirmed)) => Ok(status),
+        _ => Err(ApiError::invalid(
+            "invalid_status",
+            format!("new subscribers are `confirmed` or `unconfirmed`, not `{text}`"),
+        )),
+    }
+}
+
 /// Creates one subscriber.
 #[utoipa::path(post, path = "/api/subscribers", tag = "subscribers", security(("bearer" = [])),
     request_body = NewSubscriberBody,
-    responses((status = 201, body = SubscriberView), (status = 401, body = ErrorBody),
+    responses((status = 201, body = SubscriberView),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody),
         (status = 409, description = "the address is already subscribed", body = ErrorBody),
+        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create_subscriber(
     State(state): State<WebState>,
@@ -174,16 +195,7 @@ pub async fn create_subscriber(
 ) -> Result<(StatusCode, Json<SubscriberView>), ApiError> {
     let email = EmailAddress::parse(&body.email)
         .map_err(|e| ApiError::invalid("invalid_email", e.to_string()))?;
-    let status = match body.status.as_deref() {
-        None | Some("confirmed") => SubscriberStatus::Confirmed,
-        Some("unconfirmed") => SubscriberStatus::Unconfirmed,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "invalid_status",
-                format!("a new subscriber is `confirmed` or `unconfirmed`, not `{other}`"),
-            ));
-        }
-    };
+    let status = initial_status(body.status.as_deref())?;
     let mut list_ids = Vec::new();
     for name in &body.lists {
         let name = ListName::parse(name)
@@ -196,7 +208,7 @@ pub async fn create_subscriber(
         language: language(&body.language)?,
         region: body.region.trim().to_owned(),
     };
-    let source = format!("admin API (token {})", caller.token_name);
+    let source = caller.source("admin API");
     let id = state
         .app
         .store
@@ -226,8 +238,11 @@ pub async fn show_subscriber(
 /// Changes language, region or status.
 #[utoipa::path(patch, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
     params(("id" = i64, Path, description = "subscriber id")), request_body = SubscriberPatch,
-    responses((status = 200, body = SubscriberView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = SubscriberView),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "the status change is not allowed from the current status", body = ErrorBody),
+        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update_subscriber(
     State(state): State<WebState>,
@@ -250,7 +265,7 @@ pub async fn update_subscriber(
                 store.unsubscribe(id, now).await?;
             }
             SubscriberStatus::Confirmed => {
-                let source = format!("admin API (token {})", caller.token_name);
+                let source = caller.source("admin API");
                 if !store.confirm_by_admin(id, &source, now).await? {
                     return Err(ApiError::conflict(
                         "status_conflict",
@@ -283,7 +298,8 @@ pub async fn update_subscriber(
 }
 
 /// Erases a subscriber: personal data and memberships go, unsent deliveries are
-/// skipped, and the ledger keeps its anonymous counts (reach does not change).
+/// skipped, stored SMTP replies about them are cleared, and the ledger keeps
+/// its anonymous counts (reach does not change).
 #[utoipa::path(delete, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
     params(("id" = i64, Path, description = "subscriber id")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -334,13 +350,17 @@ pub struct ImportResult {
 
 /// Imports a CSV file (header `email,name,language,region`) sent as the body.
 #[utoipa::path(post, path = "/api/subscribers/import", tag = "subscribers", security(("bearer" = [])),
-    params(ImportQuery), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportResult), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(ImportQuery), request_body(content = String, content_type = "text/csv", description = "at most 64 MiB"),
+    responses((status = 200, body = ImportResult),
+        (status = 400, description = "a query parameter given twice", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 413, description = "the file is larger than 64 MiB", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn import_subscribers(
     State(state): State<WebState>,
     caller: ApiCaller,
-    Query(query): Query<ImportQuery>,
-    csv: axum::body::Bytes,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    Raw(csv): Raw,
 ) -> Result<Json<ImportResult>, ApiError> {
     let list = query
         .list
@@ -348,17 +368,8 @@ pub async fn import_subscribers(
         .map(ListName::parse)
         .transpose()
         .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
-    let status = match query.status.as_deref() {
-        None | Some("confirmed") => SubscriberStatus::Confirmed,
-        Some("unconfirmed") => SubscriberStatus::Unconfirmed,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "invalid_status",
-                format!("import status is `confirmed` or `unconfirmed`, not `{other}`"),
-            ));
-        }
-    };
-    let source = format!("API upload (token {})", caller.token_name);
+    let status = initial_status(query.status.as_deref())?;
+    let source = caller.source("API upload");
     let report = state
         .app
         .import_subscribers(csv.as_ref(), &source, list.as_ref(), status, |_, _| {})

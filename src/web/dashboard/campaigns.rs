@@ -1,0 +1,317 @@
+//! The dashboard's campaign pages: the overview, one campaign with its reach
+//! and lifecycle buttons, and the new-campaign form with its previews.
+
+use askama::Template;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+
+use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
+use crate::campaigns::{CampaignAction, CampaignRequest};
+use crate::domain::{CampaignStatus, ListName};
+use crate::store::{ListSummary, ReachFilter};
+use crate::web::WebState;
+use crate::web::api::campaigns::{CampaignView, FallbackView, campaign_view};
+use crate::web::auth::Staff;
+use crate::web::error::ApiError;
+
+#[derive(Template)]
+#[template(path = "web/dashboard.html")]
+struct Overview<'a> {
+    user: &'a str,
+    csrf: &'a str,
+    campaigns: Vec<Row>,
+    stats: Vec<Stat>,
+    charts: Charts,
+}
+
+/// A campaign as a table row, times in the dashboard's zone.
+struct Row {
+    c: CampaignView,
+    scheduled: String,
+}
+
+/// `GET /dashboard`: every campaign with its progress, and reach over all of them.
+pub(super) async fn overview(State(state): State<WebState>, staff: Staff) -> Response {
+    let result: Result<Response, ApiError> = async {
+        let store = &state.app.store;
+        let mut campaigns = Vec::new();
+        for c in store.campaigns().await? {
+            let c = campaign_view(&state, c).await?;
+            campaigns.push(Row {
+                scheduled: state.config.local_time(c.scheduled_at.as_deref()),
+                c,
+            });
+        }
+        let reach = store.reach(ReachFilter::default()).await?;
+        let days = store.reach_by_day(None).await?;
+        let body = Overview {
+            user: &staff.session.token_name,
+            csrf: &staff.session.csrf,
+            campaigns,
+            stats: stats(&reach.totals),
+            charts: Charts::new(&state, "all", " (all campaigns)", &reach, &days),
+        }
+        .render();
+        Ok(page(StatusCode::OK, body))
+    }
+    .await;
+    result.unwrap_or_else(|e| failed(&staff, e))
+}
+
+#[derive(Template)]
+#[template(path = "web/campaign.html")]
+struct CampaignPage<'a> {
+    user: &'a str,
+    csrf: &'a str,
+    c: CampaignView,
+    scheduled: String,
+    actions: Vec<(&'static str, &'static str)>,
+    fallbacks: Vec<FallbackView>,
+    stats: Vec<Stat>,
+    charts: Charts,
+    zone: String,
+}
+
+/// The lifecycle buttons a campaign in `status` shows.
+fn actions(status: CampaignStatus) -> Vec<(&'static str, &'static str)> {
+    [
+        ("schedule", "Schedule", CampaignStatus::Scheduled),
+        ("pause", "Pause", CampaignStatus::Paused),
+        ("resume", "Resume", CampaignStatus::Running),
+        ("cancel", "Cancel", CampaignStatus::Cancelled),
+    ]
+    .into_iter()
+    // Resume is the only way a manager makes a campaign run; the worker starts scheduled ones.
+    .filter(|(action, _, to)| {
+        status.can_become(*to) && !(*action == "resume" && status != CampaignStatus::Paused)
+    })
+    .map(|(action, label, _)| (action, label))
+    .collect()
+}
+
+/// `GET /dashboard/campaigns/{id}`: one campaign, its reach and its lifecycle buttons.
+pub(super) async fn campaign(
+    State(state): State<WebState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    let result: Result<Response, ApiError> = async {
+        let id = campaign_id(&id)?;
+        let store = &state.app.store;
+        let campaign = store.campaign(id).await?;
+        let status = campaign.status;
+        let c = campaign_view(&state, campaign).await?;
+        let reach = store
+            .reach(ReachFilter {
+                campaign_id: Some(id),
+            })
+            .await?;
+        let days = store.reach_by_day(Some(id)).await?;
+        let fallbacks = state.app.fallbacks(id).await?;
+        let body = CampaignPage {
+            user: &staff.session.token_name,
+            csrf: &staff.session.csrf,
+            scheduled: state.config.local_time(c.scheduled_at.as_deref()),
+            actions: actions(status),
+            fallbacks: fallbacks.into_iter().map(Into::into).collect(),
+            stats: stats(&reach.totals),
+            charts: Charts::new(&state, "c", &format!(" — {}", c.name), &reach, &days),
+            zone: state.config.zone_label(),
+            c,
+        }
+        .render();
+        Ok(page(StatusCode::OK, body))
+    }
+    .await;
+    result.unwrap_or_else(|e| failed(&staff, e))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct ActionForm {
+    csrf: String,
+    at: String,
+}
+
+/// `POST /dashboard/campaigns/{id}/{action}`: schedule, pause, resume or cancel.
+pub(super) async fn act(
+    State(state): State<WebState>,
+    staff: Staff,
+    Path((id, action)): Path<(String, String)>,
+    form: Result<axum::Form<ActionForm>, FormRejection>,
+) -> Response {
+    let Ok(axum::Form(form)) = form else {
+        return forged(Some(&staff));
+    };
+    if !staff.csrf_ok(&form.csrf) {
+        return forged(Some(&staff));
+    }
+    let id = match campaign_id(&id) {
+        Ok(id) => id,
+        Err(error) => return failed(&staff, error),
+    };
+    let action = match action.as_str() {
+        "schedule" => CampaignAction::Schedule,
+        "pause" => CampaignAction::Pause,
+        "resume" => CampaignAction::Resume,
+        "cancel" => CampaignAction::Cancel,
+        _ => {
+            return failed(
+                &staff,
+                ApiError::not_found(
+                    "no_such_action",
+                    format!("`{action}` is not a campaign action"),
+                ),
+            );
+        }
+    };
+    let at = match state.config.parse_local(&form.at) {
+        Ok(at) => at,
+        Err(error) => return failed(&staff, error),
+    };
+    match state.app.change_campaign(id, action, at).await {
+        Ok(_) => {
+            tracing::info!(campaign_id = id, token = %staff.session.token_name, "campaign changed from the dashboard");
+            Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response()
+        }
+        Err(error) => failed(&staff, error),
+    }
+}
+
+/// One language's preview on the new-campaign form.
+struct Preview {
+    locale: String,
+    fallback_from: Option<String>,
+    subject: String,
+    preheader: String,
+    html: String,
+}
+
+#[derive(Template)]
+#[template(path = "web/new_campaign.html")]
+struct NewCampaignPage<'a> {
+    user: &'a str,
+    csrf: &'a str,
+    messages: Vec<String>,
+    message: String,
+    lists: Vec<ListSummary>,
+    previews: Vec<Preview>,
+    zone: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct NewQuery {
+    message: Option<String>,
+}
+
+/// `GET /dashboard/campaigns/new`: the form, with the message previewed in every language.
+pub(super) async fn new_campaign(
+    State(state): State<WebState>,
+    staff: Staff,
+    query: Result<Query<NewQuery>, QueryRejection>,
+) -> Response {
+    let app = &state.app;
+    let messages = app.catalogue().campaign_messages();
+    // A mangled query shows the form for the first message rather than an error.
+    let message = query
+        .ok()
+        .and_then(|Query(q)| q.message)
+        .filter(|m| messages.contains(m))
+        .or_else(|| messages.first().cloned())
+        .unwrap_or_default();
+    let lists = match app.store.lists().await {
+        Ok(lists) => lists,
+        Err(error) => return failed(&staff, error),
+    };
+    let mut previews = Vec::new();
+    for locale in app.catalogue().locale_ids() {
+        let tag = locale.to_string();
+        match app.preview(&message, &tag, "") {
+            Ok(email) => previews.push(Preview {
+                fallback_from: (email.locale != locale).then(|| tag.clone()),
+                locale: email.locale.to_string(),
+                subject: email.subject,
+                preheader: email.preheader,
+                html: email.html,
+            }),
+            Err(error) => return failed(&staff, error),
+        }
+    }
+    let body = NewCampaignPage {
+        user: &staff.session.token_name,
+        csrf: &staff.session.csrf,
+        messages,
+        message,
+        lists,
+        previews,
+        zone: state.config.zone_label(),
+    }
+    .render();
+    page(StatusCode::OK, body)
+}
+
+/// `POST /dashboard/campaigns`: creates a campaign (a draft, now, or at a time).
+pub(super) async fn create(State(state): State<WebState>, staff: Staff, body: String) -> Response {
+    // Parsed by hand: the list checkboxes repeat a key, which serde_urlencoded cannot collect.
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    if !staff.csrf_ok(field("csrf")) {
+        return forged(Some(&staff));
+    }
+    let lists = match fields
+        .iter()
+        .filter(|(k, _)| k == "lists")
+        .map(|(_, v)| ListName::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(lists) => lists,
+        Err(error) => {
+            return failed(
+                &staff,
+                ApiError::invalid("invalid_list_name", error.to_string()),
+            );
+        }
+    };
+    let at = match field("when") {
+        "now" => Some(Utc::now()),
+        "at" => match state.config.parse_local(field("at")) {
+            Ok(Some(at)) => Some(at),
+            Ok(None) => {
+                return failed(
+                    &staff,
+                    ApiError::invalid(
+                        "missing_time",
+                        "choose a start time, or “start now”, or “save as draft”",
+                    ),
+                );
+            }
+            Err(error) => return failed(&staff, error),
+        },
+        _ => None,
+    };
+    let request = CampaignRequest {
+        message_id: field("message").to_owned(),
+        lists,
+        name: Some(field("name").to_owned()),
+        at,
+    };
+    match state.app.create_campaign(&request).await {
+        Ok(campaign) => {
+            tracing::info!(campaign_id = campaign.id, token = %staff.session.token_name, "campaign created from the dashboard");
+            Redirect::to(&format!("/dashboard/campaigns/{}", campaign.id)).into_response()
+        }
+        Err(error) => failed(&staff, error),
+    }
+}
