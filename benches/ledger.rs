@@ -70,7 +70,10 @@ fn bench_backend(c: &mut Criterion, name: &str, url: &str) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
                     let started = Instant::now();
-                    let batch = store.claim_deliveries(owner, now_millis(), BATCH).await.unwrap();
+                    let batch = store
+                        .claim_deliveries(owner, now_millis(), BATCH)
+                        .await
+                        .unwrap();
                     total += started.elapsed();
                     if batch.len() < BATCH as usize {
                         start_campaign(&store, list_id).await;
@@ -89,8 +92,10 @@ fn bench_backend(c: &mut Criterion, name: &str, url: &str) {
                     let batch = match claimed.pop() {
                         Some(batch) if !batch.is_empty() => batch,
                         _ => {
-                            let batch =
-                                store.claim_deliveries(owner, now_millis(), BATCH).await.unwrap();
+                            let batch = store
+                                .claim_deliveries(owner, now_millis(), BATCH)
+                                .await
+                                .unwrap();
                             if batch.len() < BATCH as usize {
                                 start_campaign(&store, list_id).await;
                             }

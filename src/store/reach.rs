@@ -103,11 +103,12 @@ const BY_LOCALE: &str = reach_sql!(
     "GROUP BY COALESCE(d.locale, '-') ORDER BY 1"
 );
 const BY_REGION: &str = reach_sql!("d.region", "", "GROUP BY d.region ORDER BY 1");
+// Through the lists recorded at expansion, not today's memberships: leaving a
+// list (or being erased) must not change what a past campaign reached.
 const BY_LIST: &str = reach_sql!(
     "l.name",
-    "JOIN campaign_lists cl ON cl.campaign_id = d.campaign_id \
-     JOIN memberships m ON m.list_id = cl.list_id AND m.subscriber_id = d.subscriber_id \
-     JOIN lists l ON l.id = cl.list_id",
+    "JOIN delivery_lists dl ON dl.campaign_id = d.campaign_id AND dl.subscriber_id = d.subscriber_id \
+     JOIN lists l ON l.id = dl.list_id",
     "GROUP BY l.name ORDER BY 1"
 );
 const BY_CAMPAIGN: &str = reach_sql!(

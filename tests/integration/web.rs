@@ -480,6 +480,10 @@ async fn erasing_a_subscriber_keeps_anonymous_reach(backend: Backend) {
         "reach survives erasure"
     );
     assert_eq!(after.by_region.get("Cusco"), Some(&1));
+    assert_eq!(
+        after.by_list, before.by_list,
+        "reach by list counts the lists people were on when the campaign went out"
+    );
     let (_, second_view) = t.get(&format!("/api/campaigns/{second}")).await;
     assert_eq!(second_view["progress"]["skipped"], 1, "{second_view}");
     assert_eq!(second_view["progress"]["pending"], 3, "{second_view}");
@@ -1070,20 +1074,5 @@ on_both_backends!(
     api_errors_are_json_with_a_stable_code,
     strict_campaigns_refuse_language_fallbacks,
     every_api_route_is_documented_and_needs_a_token,
+    resuming_a_scheduled_campaign_is_refused,
 );
-
-// Fails until `CampaignStatus::can_become` refuses scheduled → running for a
-// manager (the fix is on another branch, in src/domain/status.rs); the worker
-// starts scheduled campaigns, `resume` is only for paused ones.
-mod resuming_a_scheduled_campaign_is_refused {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "needs the lifecycle fix in src/domain/status.rs"]
-    async fn sqlite() {
-        super::resuming_a_scheduled_campaign_is_refused(crate::helpers::Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "needs the lifecycle fix in src/domain/status.rs"]
-    async fn postgres() {
-        super::resuming_a_scheduled_campaign_is_refused(crate::helpers::Backend::Postgres).await
-    }
-}
