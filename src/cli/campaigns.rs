@@ -6,6 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use tabled::Tabled;
+use unic_langid::LanguageIdentifier;
 
 use crate::app::App;
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
@@ -28,8 +29,8 @@ pub(super) enum CampaignsCommand {
         /// A label for people (defaults to the message id).
         #[arg(long)]
         name: Option<String>,
-        /// Refuse (and cancel the new campaign) if anyone would get the message
-        /// in a fallback language because their translation lacks it.
+        /// Refuse if anyone would get the message in a fallback language because
+        /// their translation lacks it or does not format; nothing is stored.
         #[arg(long)]
         strict: bool,
     },
@@ -48,7 +49,8 @@ pub(super) enum CampaignsCommand {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
         /// Refuse (the campaign stays a draft) if anyone would get the message
-        /// in a fallback language because their translation lacks it.
+        /// in a fallback language because their translation lacks it or does
+        /// not format.
         #[arg(long)]
         strict: bool,
     },
@@ -197,9 +199,15 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
 fn warn_fallbacks(fallbacks: &[Fallback]) {
     for fallback in fallbacks {
         eprintln!(
-            "warning: the message has no `{}` translation; {} subscriber(s) will receive it in `{}`",
-            fallback.wanted, fallback.people, fallback.used
+            "warning: the message {}; {} subscriber(s) will receive it in `{}`",
+            fallback.reason(),
+            fallback.people,
+            fallback.used
         );
+        // What `willay locales check` says about it, so the fix is one step away.
+        for diagnostic in &fallback.broken {
+            eprintln!("  {diagnostic}");
+        }
     }
 }
 
@@ -210,9 +218,12 @@ fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Resu
             Some(id) => format!("campaign {id} {fate}"),
             None => "no campaign was created".to_owned(),
         };
-        eprintln!(
-            "note: {what}; add the missing translation (see `willay locales check`) or go ahead without --strict"
-        );
+        let fix = if refused.fallbacks.iter().all(|f| f.broken.is_empty()) {
+            "add the missing translation"
+        } else {
+            "fix or add the translation"
+        };
+        eprintln!("note: {what}; {fix} (see `willay locales check`) or go ahead without --strict");
     }
     Ok(result?)
 }
@@ -229,12 +240,15 @@ pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
             args.name.as_deref().unwrap_or(""),
         )
         .with_context(|| format!("cannot preview `{}`", args.message))?;
-    let wanted = chain.first().map(ToString::to_string).unwrap_or_default();
     let used = email.locale.to_string();
-    if wanted != used {
-        eprintln!(
-            "note: `{}` has no `{wanted}` translation; showing the `{used}` fallback",
-            args.message
+    if let Some(wanted) = chain.first()
+        && *wanted != email.locale
+    {
+        note_fallback(
+            app,
+            &args.message,
+            wanted,
+            &format!("showing the `{used}` fallback"),
         );
     }
     println!("Content-Language: {used}");
@@ -243,4 +257,18 @@ pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
     println!();
     println!("{}", if args.html { &email.html } else { &email.text });
     Ok(())
+}
+
+/// Tells a reviewer why `message` is shown in a fallback rather than `wanted`:
+/// the translation is missing, or `locales check` finds errors in it (listed).
+pub(super) fn note_fallback(app: &App, message: &str, wanted: &LanguageIdentifier, what: &str) {
+    let problems = app.catalogue().problems(wanted, message);
+    if problems.is_empty() {
+        eprintln!("note: `{message}` has no `{wanted}` translation; {what}");
+    } else {
+        eprintln!("note: the `{wanted}` translation of `{message}` does not format; {what}");
+        for problem in problems {
+            eprintln!("  {problem}");
+        }
+    }
 }

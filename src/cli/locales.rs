@@ -134,10 +134,8 @@ pub(super) fn write_previews(
             println!("{}", path.display());
         }
         if preview.email.locale != preview.locale {
-            eprintln!(
-                "note: `{message}` has no `{}` translation; its files show the `{}` fallback",
-                preview.locale, preview.email.locale
-            );
+            let what = format!("its files show the `{}` fallback", preview.email.locale);
+            super::campaigns::note_fallback(app, message, &preview.locale, &what);
         }
     }
     Ok(())
