@@ -23,12 +23,12 @@ pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()
     for (file, note) in &report.skipped {
         eprintln!("{file}: {note} (skipped)");
     }
-    println!(
+    outln!(
         "{} marked bounced, {} already bounced, {} unknown address(es), {} skipped",
         report.marked,
         report.already,
         report.unknown,
         report.skipped.len()
-    );
+    )?;
     Ok(())
 }

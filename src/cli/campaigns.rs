@@ -71,6 +71,17 @@ pub(super) enum CampaignsCommand {
     },
 }
 
+impl CampaignsCommand {
+    /// Create and schedule check the message against the catalogue; the rest
+    /// only touch the database.
+    pub(super) fn needs_catalogue(&self) -> bool {
+        matches!(
+            self,
+            CampaignsCommand::Create { .. } | CampaignsCommand::Schedule { .. }
+        )
+    }
+}
+
 /// Render a message for a language.
 #[derive(Debug, Args)]
 pub(super) struct PreviewArgs {
@@ -147,7 +158,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 app.create_campaign_checked(&request, strict).await,
                 "was not created",
             )?;
-            println!("created campaign {} ({})", campaign.id, campaign.status);
+            outln!("created campaign {} ({})", campaign.id, campaign.status)?;
             warn_fallbacks(&fallbacks);
             return Ok(());
         }
@@ -155,9 +166,9 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             let rows: Vec<CampaignRow> =
                 app.store.campaigns().await?.into_iter().map(row).collect();
             if rows.is_empty() {
-                println!("no campaigns yet: create one with `willay campaigns create`");
+                outln!("no campaigns yet: create one with `willay campaigns create`")?;
             } else {
-                println!("{}", super::reach::table(rows));
+                outln!("{}", super::reach::table(rows))?;
             }
             return Ok(());
         }
@@ -165,8 +176,8 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             let campaign = app.store.campaign(id).await?;
             let counts = app.store.ledger_counts(id).await?;
             let audience = app.store.audience_size(id).await?;
-            println!("{}", super::reach::table([row(campaign)]));
-            println!(
+            outln!("{}", super::reach::table([row(campaign)]))?;
+            outln!(
                 "audience now: {audience} confirmed people; ledger: {} rows — {} sent, {} pending, {} sending, {} failed, {} skipped",
                 counts.total(),
                 counts.sent,
@@ -174,7 +185,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 counts.sending,
                 counts.failed,
                 counts.skipped
-            );
+            )?;
             return Ok(());
         }
         CampaignsCommand::Schedule { id, at, strict } => {
@@ -182,8 +193,8 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 app.schedule_campaign_checked(id, at, strict).await,
                 "was not scheduled",
             )?;
-            println!("campaign {id} is now {}", campaign.status);
-            println!("starts at {}", time(campaign.scheduled_at));
+            outln!("campaign {id} is now {}", campaign.status)?;
+            outln!("starts at {}", time(campaign.scheduled_at))?;
             warn_fallbacks(&fallbacks);
             return Ok(());
         }
@@ -192,7 +203,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
         CampaignsCommand::Cancel { id } => (id, CampaignAction::Cancel, None),
     };
     let campaign = app.change_campaign(id, action, at).await?;
-    println!("campaign {id} is now {}", campaign.status);
+    outln!("campaign {id} is now {}", campaign.status)?;
     Ok(())
 }
 
@@ -251,11 +262,11 @@ pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
             &format!("showing the `{used}` fallback"),
         );
     }
-    println!("Content-Language: {used}");
-    println!("Subject: {}", email.subject);
-    println!("Preheader: {}", email.preheader);
-    println!();
-    println!("{}", if args.html { &email.html } else { &email.text });
+    outln!("Content-Language: {used}")?;
+    outln!("Subject: {}", email.subject)?;
+    outln!("Preheader: {}", email.preheader)?;
+    outln!()?;
+    outln!("{}", if args.html { &email.html } else { &email.text })?;
     Ok(())
 }
 
