@@ -219,3 +219,32 @@ impl TestApp {
             .expect("worker run")
     }
 }
+
+/// Runs one SQL statement with one integer parameter (`$1`) on a test's
+/// database, behind the app's back: for tests that must put the ledger or a
+/// campaign in a state no command produces (a replayed start, say).
+pub async fn execute_sql(db: &TestDb, sql: &str, param: i64) -> u64 {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    if db.url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(&db.url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql)
+            .bind(param)
+            .execute(&mut conn)
+            .await
+            .expect("sql")
+            .rows_affected()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(&db.url)
+            .await
+            .expect("postgres");
+        sqlx::query(sql)
+            .bind(param)
+            .execute(&mut conn)
+            .await
+            .expect("sql")
+            .rows_affected()
+    }
+}
