@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use willay::domain::{EmailAddress, ListName, SubscriberStatus};
-use willay::store::{
-    Consent, DeliveryOutcome, NewCampaign, NewSubscriber, PoolSettings, Store, now_millis,
-};
+use willay::import::ImportRow;
+use willay::store::{Consent, DeliveryOutcome, NewCampaign, PoolSettings, Store, now_millis};
 
 const PEOPLE: usize = 50_000;
 const BATCH: i64 = 500;
@@ -18,12 +17,12 @@ async fn populated(url: &str) -> (Store, i64) {
     let store = Store::connect(url, &PoolSettings::default()).await.unwrap();
     let list = ListName::parse("bench").unwrap();
     let (list_id, _) = store.ensure_list(&list, now_millis()).await.unwrap();
-    let people: Vec<NewSubscriber> = (0..PEOPLE)
-        .map(|i| NewSubscriber {
+    let people: Vec<ImportRow> = (0..PEOPLE)
+        .map(|i| ImportRow {
             email: EmailAddress::parse(&format!("person{i}@example.org")).unwrap(),
-            name: "Rosa Quispe".into(),
-            language: ["es", "qu", "en"][i % 3].into(),
-            region: "Huancavelica".into(),
+            name: Some("Rosa Quispe".into()),
+            language: Some(["es", "qu", "en"][i % 3].into()),
+            region: Some("Huancavelica".into()),
         })
         .collect();
     let consent = Consent {

@@ -1,6 +1,8 @@
 //! Builds the application from settings: store, catalogue, renderer, identity.
 //!
 //! The CLI and the tests both start here, so a test runs exactly what a user runs.
+//! Commands that never render (lists, imports, reach…) use [`App::connect`]
+//! and work wherever they are run, without the catalogue folder.
 
 use std::sync::Arc;
 
@@ -40,6 +42,9 @@ pub enum AppError {
     /// A request that makes no sense (unknown message, empty audience…).
     #[error("{0}")]
     Invalid(String),
+    /// Rendering asked of an app started without the catalogue (a bug in the caller).
+    #[error("this command was started without the message catalogue")]
+    NoCatalogue,
 }
 
 /// The running application's shared parts.
@@ -48,8 +53,8 @@ pub struct App {
     pub settings: Settings,
     /// The database.
     pub store: Store,
-    /// The renderer (holding the catalogue).
-    pub renderer: Arc<Renderer>,
+    /// The renderer (holding the catalogue); `None` when built by [`App::connect`].
+    renderer: Option<Arc<Renderer>>,
     /// Sender identity for headers and links.
     pub identity: Arc<Identity>,
     /// Unsubscribe token signer.
@@ -64,6 +69,20 @@ impl App {
         // The catalogue first: a broken .ftl should fail fast, before any connection.
         let catalogue = Arc::new(Catalogue::load(&settings.locales)?);
         let renderer = Arc::new(Renderer::new(catalogue, settings.postal_address.clone())?);
+        Self::assemble(settings, Some(renderer)).await
+    }
+
+    /// Connects, migrates and loads the signing key, without the catalogue:
+    /// for work that never renders a message. Anything that needs the catalogue
+    /// then fails with [`AppError::NoCatalogue`].
+    pub async fn connect(settings: Settings) -> Result<Self, AppError> {
+        Self::assemble(settings, None).await
+    }
+
+    async fn assemble(
+        settings: Settings,
+        renderer: Option<Arc<Renderer>>,
+    ) -> Result<Self, AppError> {
         let identity = Arc::new(identity(&settings)?);
         let store = Store::connect(&settings.database_url, &settings.pool()).await?;
         let key = match &settings.secret {
@@ -92,18 +111,32 @@ impl App {
         &self.signing_key
     }
 
+    /// The renderer, or [`AppError::NoCatalogue`] for an app built by [`App::connect`].
+    pub fn renderer(&self) -> Result<&Arc<Renderer>, AppError> {
+        self.renderer.as_ref().ok_or(AppError::NoCatalogue)
+    }
+
     /// The loaded catalogue.
+    ///
+    /// # Panics
+    ///
+    /// If the app was built by [`App::connect`]: only [`App::build`] loads it,
+    /// and code that may run without it uses [`App::renderer`] instead.
     pub fn catalogue(&self) -> &Catalogue {
-        self.renderer.catalogue()
+        self.renderer
+            .as_ref()
+            .expect("App::build loads the catalogue; App::connect does not")
+            .catalogue()
     }
 
     /// A worker with these flags, sending through the configured transport.
     pub fn worker(&self, args: &WorkerArgs) -> Result<Worker, AppError> {
+        let renderer = self.renderer()?.clone();
         let settings = args.settings();
         let transport = Transport::new(&self.settings.transport(settings.concurrency))?;
         Ok(Worker::new(
             self.store.clone(),
-            self.renderer.clone(),
+            renderer,
             self.identity.clone(),
             self.signer.clone(),
             transport,

@@ -6,6 +6,7 @@ use unic_langid::LanguageIdentifier;
 
 use crate::app::{App, AppError};
 use crate::catalogue::CatalogueError;
+use crate::catalogue::check::Diagnostic;
 use crate::domain::{CampaignStatus, ListName};
 use crate::mail::{ComposeError, DeliveryKey};
 use crate::render::{Personalisation, RenderedEmail};
@@ -41,12 +42,33 @@ pub enum CampaignAction {
 /// People who will get a message in another language than their own.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Fallback {
-    /// Their best locale, which lacks the message.
+    /// Their best locale, which lacks the message or cannot format it.
     pub wanted: String,
     /// The locale they will receive.
     pub used: String,
     /// How many people.
     pub people: i64,
+    /// Why translations they would have got are passed over: the `locales
+    /// check` errors in them. Empty when the translations simply lack the message.
+    pub broken: Vec<Diagnostic>,
+}
+
+impl Fallback {
+    /// Why these people get `used`: "has no `qu` translation" or "its `qu` translation does not format".
+    pub fn reason(&self) -> String {
+        if self.broken.is_empty() {
+            format!("has no `{}` translation", self.wanted)
+        } else {
+            let mut locales: Vec<&str> = self.broken.iter().map(|d| d.locale.as_str()).collect();
+            locales.dedup();
+            let locales = locales
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("has a {locales} translation that does not format")
+        }
+    }
 }
 
 /// The sample person previews are addressed to.
@@ -72,8 +94,13 @@ fn describe_fallbacks(message_id: &str, fallbacks: &[Fallback]) -> String {
     fallbacks
         .iter()
         .map(|f| {
+            let why = if f.broken.is_empty() {
+                String::new()
+            } else {
+                format!(" (it {})", f.reason())
+            };
             format!(
-                "{} subscriber(s) would receive `{message_id}` in `{}` instead of `{}`",
+                "{} subscriber(s) would receive `{message_id}` in `{}` instead of `{}`{why}",
                 f.people, f.used, f.wanted
             )
         })
@@ -167,9 +194,9 @@ impl App {
     /// Creates a campaign and says who will get a fallback language; with
     /// `strict`, refuses if anyone would.
     ///
-    /// Strictly, the campaign is inserted as a draft, checked, and only then
-    /// scheduled, so no worker can start a campaign that is about to be refused;
-    /// a refused one is cancelled at once and never sends anything.
+    /// Strictly, the audience's languages are checked before anything is
+    /// stored: a refused create leaves no campaign behind, so no worker can
+    /// ever start it.
     pub async fn create_campaign_checked(
         &self,
         request: &CampaignRequest,
@@ -186,7 +213,7 @@ impl App {
                 .lists_audience_languages(&list_ids)
                 .await
                 .map_err(AppError::from)?;
-            let fallbacks = self.fallbacks_for(&request.message_id, languages);
+            let fallbacks = self.fallbacks_for(&request.message_id, languages)?;
             if !fallbacks.is_empty() {
                 return Err(FallbackRefused {
                     campaign_id: None,
@@ -233,33 +260,38 @@ impl App {
 
     async fn fallbacks_of(&self, campaign: &Campaign) -> Result<Vec<Fallback>, AppError> {
         let languages = self.store.audience_languages(campaign.id).await?;
-        Ok(self.fallbacks_for(&campaign.message_id, languages))
+        self.fallbacks_for(&campaign.message_id, languages)
     }
 
-    /// Groups people by (their best locale, the locale that has `message_id`)
-    /// where the two differ.
-    fn fallbacks_for(&self, message_id: &str, languages: Vec<(String, i64)>) -> Vec<Fallback> {
-        let catalogue = self.catalogue();
-        let mut groups: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    /// Groups people by (their best locale, the locale the renderer will use
+    /// for `message_id`) where the two differ: the translation lacks the
+    /// message, or `locales check` finds errors that stop it formatting.
+    fn fallbacks_for(
+        &self,
+        message_id: &str,
+        languages: Vec<(String, i64)>,
+    ) -> Result<Vec<Fallback>, AppError> {
+        let catalogue = self.renderer()?.catalogue();
+        let mut groups: std::collections::BTreeMap<(String, String), Fallback> = Default::default();
         for (language, people) in languages {
             let chain = catalogue.chain(&language);
-            let used = chain.iter().find(|l| catalogue.has_message(l, message_id));
-            if let (Some(wanted), Some(used)) = (chain.first(), used)
-                && wanted != used
+            let resolved = catalogue.resolve(message_id, &chain);
+            if let (Some(wanted), Some(resolved)) = (chain.first(), resolved)
+                && *wanted != resolved.locale
             {
-                *groups
-                    .entry((wanted.to_string(), used.to_string()))
-                    .or_default() += people;
+                let (wanted, used) = (wanted.to_string(), resolved.locale.to_string());
+                let group = groups
+                    .entry((wanted.clone(), used.clone()))
+                    .or_insert_with(|| Fallback {
+                        wanted,
+                        used,
+                        people: 0,
+                        broken: resolved.skipped.into_iter().cloned().collect(),
+                    });
+                group.people += people;
             }
         }
-        groups
-            .into_iter()
-            .map(|((wanted, used), people)| Fallback {
-                wanted,
-                used,
-                people,
-            })
-            .collect()
+        Ok(groups.into_values().collect())
     }
 
     /// Renders a message as a sample person would get it (with a sample unsubscribe link).
@@ -275,7 +307,7 @@ impl App {
             campaign_id: 0,
         });
         let url = self.identity.unsubscribe_url(&token);
-        Ok(self.renderer.render(
+        Ok(self.renderer()?.render(
             message_id,
             Personalisation {
                 language,
@@ -302,11 +334,11 @@ impl App {
             campaign_id: 0,
             subscriber_id: 0,
         };
+        let renderer = self.renderer()?;
         let mut previews = Vec::new();
-        for locale in self.catalogue().locale_ids() {
+        for locale in renderer.catalogue().locale_ids() {
             let language = locale.to_string();
-            let email = self
-                .renderer
+            let email = renderer
                 .render(
                     message_id,
                     Personalisation {
@@ -331,7 +363,7 @@ impl App {
     }
 
     fn check_message(&self, id: &str) -> Result<(), AppError> {
-        let known = self.catalogue().campaign_messages();
+        let known = self.renderer()?.catalogue().campaign_messages();
         if known.iter().any(|m| m == id) {
             Ok(())
         } else {

@@ -1,14 +1,43 @@
 //! Reading subscribers from CSV: every bad row is reported by line, every good
-//! row is kept.
+//! row is kept, and nothing is dropped without a word.
+//!
+//! Line numbers are counted here from the bytes, not taken from the csv crate:
+//! its count is one too low after a `\r\n` line end (Excel's CSV) and after
+//! blank lines, because a record's position is taken before the previous
+//! line's end is consumed (BurntSushi/rust-csv#395).
 
 use std::collections::HashMap;
 use std::io::Read;
 
 use crate::domain::{EmailAddress, LanguageTag};
-use crate::store::NewSubscriber;
 
 /// The columns willay reads; `email` is required, the others optional.
 pub const COLUMNS: [&str; 4] = ["email", "name", "language", "region"];
+
+/// One row of an import: `None` where the file has no such column, so that
+/// importing a file of addresses and names keeps everyone's language and region.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// Their address.
+    pub email: EmailAddress,
+    /// Their name, if the file has a `name` column; may be empty.
+    pub name: Option<String>,
+    /// Their language tag, if the file has a `language` column.
+    pub language: Option<String>,
+    /// Their region, if the file has a `region` column.
+    pub region: Option<String>,
+}
+
+impl ImportRow {
+    /// Which of the optional columns the row carries.
+    pub(crate) fn columns(&self) -> [bool; 3] {
+        [
+            self.name.is_some(),
+            self.language.is_some(),
+            self.region.is_some(),
+        ]
+    }
+}
 
 /// A problem with one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +58,13 @@ impl std::fmt::Display for LineNote {
 #[derive(Debug, Default)]
 pub struct ParsedCsv {
     /// Valid rows, one per address (a repeated address keeps its last row).
-    pub subscribers: Vec<NewSubscriber>,
+    /// A column the file lacks is `None` in every row, so importing it keeps
+    /// what is stored.
+    pub subscribers: Vec<ImportRow>,
     /// Rows that were not imported, with why.
     pub rejected: Vec<LineNote>,
-    /// Rows imported with a caveat (unknown language, repeated address).
+    /// Rows imported with a caveat (unknown language, repeated address), and
+    /// header columns willay does not read.
     pub warnings: Vec<LineNote>,
 }
 
@@ -45,62 +77,217 @@ pub enum ImportError {
         /// What the first line held.
         found: String,
     },
+    /// A column named twice: which one holds the value would be a guess.
+    #[error("the header names the `{column}` column twice; keep one")]
+    RepeatedColumn {
+        /// The column.
+        column: String,
+    },
     /// Reading failed below the CSV level.
     #[error("cannot read the CSV file: {0}")]
     Io(#[from] std::io::Error),
 }
 
+/// Where each line of the file starts, to turn byte offsets into line numbers.
+///
+/// A line ends at `\n`, `\r\n` or a lone `\r` (the csv crate accepts all three).
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        for (i, byte) in bytes.iter().enumerate() {
+            let ends_line = match byte {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        Self { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    fn of(&self, offset: usize) -> u64 {
+        self.starts.partition_point(|&start| start <= offset) as u64
+    }
+}
+
+/// The bytes of one record as the file has them, to say where it starts and
+/// ends and whether a quote in it is left open.
+struct Span<'a> {
+    text: &'a [u8],
+    /// Offset of `text` in the file.
+    start: usize,
+}
+
+impl<'a> Span<'a> {
+    /// The record that the reader consumed between byte `from` and byte `to`,
+    /// without the line ends before it (the reader's start position is often
+    /// still on the previous line, or on blank lines it skipped).
+    fn new(bytes: &'a [u8], from: usize, to: usize) -> Self {
+        let to = to.min(bytes.len());
+        let skip = bytes[from.min(to)..to]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let start = from + skip;
+        Self {
+            text: &bytes[start.min(to)..to],
+            start,
+        }
+    }
+
+    /// The record's last byte before its line end.
+    fn end(&self) -> usize {
+        let content = self
+            .text
+            .iter()
+            .rposition(|b| !matches!(b, b'\r' | b'\n'))
+            .unwrap_or(0);
+        self.start + content
+    }
+
+    /// Where a quoted field opens and never closes, if one does: the csv crate
+    /// then reads everything up to the end of the file as that one field.
+    ///
+    /// Follows csv-core: a quote is special only at the start of a field; `""`
+    /// inside quotes is a literal quote.
+    fn unclosed_quote(&self) -> Option<usize> {
+        #[derive(PartialEq)]
+        enum State {
+            FieldStart,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let mut state = State::FieldStart;
+        let mut opened = 0;
+        for (i, byte) in self.text.iter().enumerate() {
+            state = match (state, *byte) {
+                (State::FieldStart, b'"') => {
+                    opened = i;
+                    State::Quoted
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (_, b',' | b'\r' | b'\n') => State::FieldStart,
+                (_, _) => State::Unquoted,
+            };
+        }
+        (state == State::Quoted).then_some(self.start + opened)
+    }
+}
+
 /// Reads subscribers from CSV with a header row.
-pub fn parse_csv(reader: impl Read) -> Result<ParsedCsv, ImportError> {
+pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let lines = Lines::new(&bytes);
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(bytes.as_slice());
     let header_error = |found: String| ImportError::Header { found };
     let headers = csv
         .headers()
         .map_err(|e| header_error(e.to_string()))?
         .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-    };
+    let header_line = lines.of(Span::new(&bytes, 0, bytes.len()).start);
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let column = |name: &str| names.iter().position(|h| h == name);
     let email_at = column("email")
         .ok_or_else(|| header_error(headers.iter().collect::<Vec<_>>().join(",")))?;
     let (name_at, language_at, region_at) = (column("name"), column("language"), column("region"));
-    let width = headers.len();
 
     let mut parsed = ParsedCsv::default();
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(ImportError::RepeatedColumn {
+                column: name.clone(),
+            });
+        }
+        if !COLUMNS.contains(&name.as_str()) {
+            let what = if name.is_empty() {
+                format!("column {} has no name", i + 1)
+            } else {
+                format!("column `{name}` is not one willay reads")
+            };
+            parsed.warnings.push(LineNote {
+                line: header_line,
+                message: format!("{what} ({}), so its values are ignored", COLUMNS.join(", ")),
+            });
+        }
+    }
+    let width = headers.len();
+
     let mut seen: HashMap<String, (usize, u64)> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
-        let line = csv.position().line();
-        match csv.read_record(&mut record) {
+        let from = csv.position().byte() as usize;
+        let read = csv.read_record(&mut record);
+        let span = Span::new(&bytes, from, csv.position().byte() as usize);
+        let line = lines.of(span.start);
+        match read {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
-                let line = error.position().map_or(line, |p| p.line());
+                // With flexible rows, the only error left is text that is not UTF-8.
+                let reason = match error.kind() {
+                    csv::ErrorKind::Utf8 { .. } => {
+                        "the row is not UTF-8 text; save the file as \"CSV UTF-8\"".to_owned()
+                    }
+                    _ => format!("unreadable row: {error}"),
+                };
                 parsed.rejected.push(LineNote {
                     line,
-                    message: format!("unreadable row: {error}"),
+                    message: reason,
                 });
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        if let Some(opened) = span.unclosed_quote() {
+            let (opened, last) = (lines.of(opened), lines.of(span.end()));
+            let swallowed = if last > opened {
+                format!("lines {opened}–{last} were read as one field and not imported")
+            } else {
+                "the row was not imported".to_owned()
+            };
+            parsed.rejected.push(LineNote {
+                line: opened,
+                message: format!(
+                    "a quote (\") opened on line {opened} is never closed, so {swallowed}; \
+                     close or remove the quote and import the file again"
+                ),
+            });
+            continue;
+        }
         if record.iter().all(str::is_empty) {
             continue;
         }
         if record.len() != width {
+            let last = lines.of(span.end());
+            let spread = if last > line {
+                format!(" (a quoted field with a line break makes this row run to line {last})")
+            } else {
+                String::new()
+            };
             parsed.rejected.push(LineNote {
                 line,
-                message: format!("expected {width} fields, found {}", record.len()),
+                message: format!("expected {width} fields, found {}{spread}", record.len()),
             });
             continue;
         }
-        let field = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or_default();
-        let email = match EmailAddress::parse(field(Some(email_at))) {
+        let field = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::to_owned);
+        let email = match EmailAddress::parse(&field(Some(email_at)).unwrap_or_default()) {
             Ok(email) => email,
             Err(error) => {
                 parsed.rejected.push(LineNote {
@@ -114,26 +301,25 @@ pub fn parse_csv(reader: impl Read) -> Result<ParsedCsv, ImportError> {
                 continue;
             }
         };
-        let raw_language = field(language_at);
-        let language = match LanguageTag::parse(raw_language) {
+        let language = field(language_at).map(|raw| match LanguageTag::parse(&raw) {
             Some(tag) => tag.to_string(),
             None => {
-                if !raw_language.is_empty() {
+                if !raw.is_empty() {
                     parsed.warnings.push(LineNote {
                         line,
                         message: format!(
-                            "language `{raw_language}` is not a language tag; this person will get the reference language"
+                            "language `{raw}` is not a language tag; this person will get the reference language"
                         ),
                     });
                 }
-                raw_language.to_owned()
+                raw
             }
-        };
-        let person = NewSubscriber {
+        });
+        let person = ImportRow {
             email,
-            name: field(name_at).to_owned(),
+            name: field(name_at),
             language,
-            region: field(region_at).to_owned(),
+            region: field(region_at),
         };
         match seen.get(&person.email.key()) {
             Some(&(index, first_line)) => {
@@ -158,6 +344,10 @@ pub fn parse_csv(reader: impl Read) -> Result<ParsedCsv, ImportError> {
 mod tests {
     use super::*;
 
+    fn lines_of(notes: &[LineNote]) -> Vec<u64> {
+        notes.iter().map(|n| n.line).collect()
+    }
+
     #[test]
     fn reports_bad_rows_by_line_and_keeps_the_rest() {
         let csv = "email,name,language,region\n\
@@ -168,16 +358,158 @@ mod tests {
                    Rosa@Example.org,Rosa Q.,quy,Ayacucho\n\
                    luz@example.org,,xx!!,Lima\n";
         let parsed = parse_csv(csv.as_bytes()).unwrap();
-        let lines: Vec<u64> = parsed.rejected.iter().map(|n| n.line).collect();
-        assert_eq!(lines, [3, 4, 5]);
+        assert_eq!(lines_of(&parsed.rejected), [3, 4, 5]);
         assert!(parsed.rejected[0].message.contains("maria.quispe@"));
         assert_eq!(parsed.rejected[1].message, "no email address");
         assert_eq!(parsed.rejected[2].message, "expected 4 fields, found 5");
         assert_eq!(parsed.subscribers.len(), 2);
-        assert_eq!(parsed.subscribers[0].name, "Rosa Q.");
-        assert_eq!(parsed.subscribers[0].language, "quy");
-        let warned: Vec<u64> = parsed.warnings.iter().map(|n| n.line).collect();
-        assert_eq!(warned, [6, 7]);
+        assert_eq!(parsed.subscribers[0].name.as_deref(), Some("Rosa Q."));
+        assert_eq!(parsed.subscribers[0].language.as_deref(), Some("quy"));
+        assert_eq!(lines_of(&parsed.warnings), [6, 7]);
+        assert_eq!(
+            parsed.warnings[0].message,
+            "repeats the address on line 2; this later row is kept"
+        );
+    }
+
+    /// The same rows with every kind of line end, with and without a final
+    /// one, with a byte order mark and with blank lines: the same line numbers.
+    #[test]
+    fn line_numbers_are_right_for_lf_crlf_cr_and_a_last_line_without_an_end() {
+        let rows = [
+            "email,name,language,region",
+            "rosa@example.org,Rosa,quz-PE,Cusco",
+            "bad@,B,es,Lima",
+            "",
+            "rosa@example.org,Rosa Q.,quz-PE,Cusco",
+            "ana@example.org,Ana,es,Ica,extra",
+        ];
+        for end in ["\n", "\r\n", "\r"] {
+            for (bom, last) in [("", end), ("\u{feff}", ""), ("", "")] {
+                let csv = format!("{bom}{}{last}", rows.join(end));
+                let parsed = parse_csv(csv.as_bytes()).unwrap();
+                let case = format!("{end:?} bom {bom:?} last {last:?}");
+                assert_eq!(lines_of(&parsed.rejected), [3, 6], "{case}");
+                assert_eq!(
+                    parsed.rejected[1].message, "expected 4 fields, found 5",
+                    "{case}"
+                );
+                assert_eq!(lines_of(&parsed.warnings), [5], "{case}");
+                assert_eq!(
+                    parsed.warnings[0].message,
+                    "repeats the address on line 2; this later row is kept",
+                    "{case}"
+                );
+                assert_eq!(parsed.subscribers.len(), 1, "{case}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_names_the_lines_it_swallowed() {
+        for end in ["\n", "\r\n"] {
+            let csv = [
+                "email,name,language,region",
+                "rosa@example.org,Rosa,quz-PE,Cusco",
+                "\"unterminated,x,es,Lima",
+                "good@example.org,Good,es,Lima",
+                "more@example.org,More,es,Ica",
+                "",
+            ]
+            .join(end);
+            let parsed = parse_csv(csv.as_bytes()).unwrap();
+            let rejected: Vec<String> = parsed.rejected.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                rejected,
+                [
+                    "line 3: a quote (\") opened on line 3 is never closed, so lines 3–5 were read \
+                  as one field and not imported; close or remove the quote and import the file again"
+                ],
+                "{end:?}"
+            );
+            assert_eq!(parsed.subscribers.len(), 1);
+        }
+        // In the last column the row has the right number of fields: still refused.
+        let csv = "email,name,language,region\nrosa@example.org,Rosa,qu,\"Cusco\nana@example.org,Ana,es,Ica";
+        let parsed = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(lines_of(&parsed.rejected), [2]);
+        assert!(
+            parsed.rejected[0].message.contains("lines 2–3"),
+            "{:?}",
+            parsed.rejected
+        );
+        assert!(parsed.subscribers.is_empty());
+    }
+
+    #[test]
+    fn quotes_that_close_and_quotes_inside_fields_are_fine() {
+        let csv = "email,name,language,region\n\
+                   rosa@example.org,\"Quispe, Rosa \"\"Rosita\"\"\",qu,Cusco\n\
+                   ana@example.org,Ana \"La Flaca\" Torres,es,Ica\n\
+                   luz@example.org,\"Luz\nMaría\",es,Lima,extra\n";
+        let parsed = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.subscribers.len(), 2);
+        assert_eq!(
+            parsed.subscribers[0].name.as_deref(),
+            Some("Quispe, Rosa \"Rosita\"")
+        );
+        assert_eq!(
+            parsed.subscribers[1].name.as_deref(),
+            Some("Ana \"La Flaca\" Torres")
+        );
+        let rejected: Vec<String> = parsed.rejected.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rejected,
+            [
+                "line 4: expected 4 fields, found 5 (a quoted field with a line break makes this row run to line 5)"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_columns_in_the_file_are_read() {
+        let parsed = parse_csv("Name,EMAIL\nRosa Q,rosa@example.org\n".as_bytes()).unwrap();
+        let rosa = &parsed.subscribers[0];
+        assert_eq!(rosa.email.as_str(), "rosa@example.org");
+        assert_eq!(rosa.name.as_deref(), Some("Rosa Q"));
+        assert_eq!((rosa.language.as_ref(), rosa.region.as_ref()), (None, None));
+        assert!(parsed.warnings.is_empty());
+        assert!(parsed.rejected.is_empty());
+    }
+
+    #[test]
+    fn unknown_and_repeated_columns_are_reported() {
+        let parsed =
+            parse_csv("email,nombre,language,\na@example.org,Ana,es,x\n".as_bytes()).unwrap();
+        let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "line 1: column `nombre` is not one willay reads (email, name, language, region), so its values are ignored",
+                "line 1: column 4 has no name (email, name, language, region), so its values are ignored",
+            ]
+        );
+        assert_eq!(parsed.subscribers[0].name, None);
+        let err = parse_csv("email,name,Email\na,b,c\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the header names the `email` column twice; keep one"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_reported_on_its_line() {
+        let mut csv =
+            b"email,name,language,region\r\nrosa@example.org,Rosa,qu,Cusco\r\nana@example.org,"
+                .to_vec();
+        csv.extend_from_slice(b"Mar\xeda,es,Ica\r\nluz@example.org,Luz,es,Lima\r\n");
+        let parsed = parse_csv(csv.as_slice()).unwrap();
+        let rejected: Vec<String> = parsed.rejected.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rejected,
+            ["line 3: the row is not UTF-8 text; save the file as \"CSV UTF-8\""]
+        );
+        assert_eq!(parsed.subscribers.len(), 2);
     }
 
     #[test]

@@ -10,17 +10,18 @@
 //! It works on the folder alone (no database) and reports everything it finds
 //! instead of stopping at the first problem, unlike [`super::Catalogue::load`].
 
+mod broken;
 mod compare;
 mod inventory;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use unic_langid::LanguageIdentifier;
-
+pub(crate) use self::broken::broken_messages;
 use self::compare::{check_campaign_messages, check_references, compare};
 use self::inventory::{Locale, Location};
-use super::{CatalogueError, REFERENCE_LOCALE, file_name};
+use super::loader::{FolderName, locale_folders};
+use super::{CatalogueError, REFERENCE_LOCALE};
 
 /// How serious a diagnostic is: errors fail the check, warnings only with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -49,7 +50,7 @@ pub enum Code {
     Syntax,
     /// A message or term defined twice in one locale.
     Duplicate,
-    /// A folder whose name is not a language tag.
+    /// A folder of `.ftl` files whose name is not a language code.
     LocaleFolder,
     /// There is no reference (`es`) folder.
     NoReference,
@@ -89,6 +90,18 @@ impl Code {
             Code::ExtraMessage => "extra-message",
         }
     }
+
+    /// Whether an error of this kind stops the entry it is in from formatting.
+    fn breaks_formatting(self) -> bool {
+        matches!(
+            self,
+            Code::MissingValue
+                | Code::MissingAttribute
+                | Code::VariableMismatch
+                | Code::UndefinedTerm
+                | Code::UndefinedMessage
+        )
+    }
 }
 
 impl fmt::Display for Code {
@@ -114,6 +127,10 @@ pub struct Diagnostic {
     pub code: Code,
     /// What is wrong and what to do, for a translator.
     pub message: String,
+    /// The message or term (`-name`) the finding is inside, if any; not in the
+    /// JSON output, which stays as it was.
+    #[serde(skip)]
+    pub entry: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -209,30 +226,43 @@ impl CheckReport {
 /// Fails only when a folder or file cannot be read: problems in the files are
 /// diagnostics, all of them reported in one run.
 pub fn check(root: &Path, strict: bool) -> Result<CheckReport, CatalogueError> {
-    let mut out = Vec::new();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
-        .map_err(|source| CatalogueError::Io {
-            path: root.to_owned(),
-            source,
-        })?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
-        .collect();
-    folders.sort();
+    run(root, strict).map(|(report, _)| report)
+}
 
+/// The check, with what it read of each locale.
+fn run(root: &Path, strict: bool) -> Result<(CheckReport, Vec<Locale>), CatalogueError> {
+    let mut out = Vec::new();
     let mut locales = Vec::new();
-    for folder in folders {
-        let name = file_name(&folder);
-        match name.parse::<LanguageIdentifier>() {
-            Ok(id) => locales.push(Locale::read(id.to_string(), &folder, &mut out)?),
-            Err(_) => out.push(Diagnostic::whole(
+    for folder in locale_folders(root)? {
+        let name = folder.name.clone();
+        match &folder.kind {
+            FolderName::Locale(id) => locales.push(Locale::read(
+                id.to_string(),
+                &folder.path,
+                &folder.files,
+                &mut out,
+            )?),
+            FolderName::NotATag => out.push(Diagnostic::whole(
                 Severity::Error,
                 Code::LocaleFolder,
                 &name,
-                &folder,
+                &folder.path,
                 format!(
                     "the folder name `{name}` is not a language tag (e.g. `es`, `qu`, `ay`); \
                      its files are not loaded"
+                ),
+            )),
+            // Not an error: willay runs without it, and a translator's drafts
+            // folder must not stop anyone; but the files in it are not used.
+            FolderName::NotALanguageCode => out.push(Diagnostic::whole(
+                Severity::Warning,
+                Code::LocaleFolder,
+                &name,
+                &folder.path,
+                format!(
+                    "the folder name `{name}` is not a language code (two or three letters, \
+                     e.g. `ay`, `cni`, `es-PE`), so willay does not load its files; rename it \
+                     to add a language, or move it out of the catalogue"
                 ),
             )),
         }
@@ -270,13 +300,14 @@ pub fn check(root: &Path, strict: bool) -> Result<CheckReport, CatalogueError> {
             .cmp(&(&b.file, b.line, b.column, b.code, &b.locale, &b.message))
     });
     let reference = locales.iter().find(|l| l.name == REFERENCE_LOCALE);
-    Ok(CheckReport {
+    let report = CheckReport {
         root: root.to_owned(),
         strict,
         files: locales.iter().map(|l| l.files).sum(),
         locales: locales.iter().map(|l| summarise(l, reference)).collect(),
         diagnostics: out,
-    })
+    };
+    Ok((report, locales))
 }
 
 impl Diagnostic {
@@ -289,7 +320,14 @@ impl Diagnostic {
             column: Some(at.column),
             code,
             message,
+            entry: None,
         }
+    }
+
+    /// The same finding, marked as inside message or term `id`.
+    fn inside(mut self, id: &str) -> Self {
+        self.entry = Some(id.to_owned());
+        self
     }
 
     fn whole(severity: Severity, code: Code, locale: &str, path: &Path, message: String) -> Self {
@@ -301,6 +339,7 @@ impl Diagnostic {
             column: None,
             code,
             message,
+            entry: None,
         }
     }
 }

@@ -3,134 +3,43 @@
 //! Every file is parsed once at start-up; any syntax error refuses the whole
 //! catalogue with file:line:column, because a half-loaded catalogue would send
 //! people the wrong words. Adding a locale is adding a folder.
+//!
+//! A translation that parses but does not format (an undefined term, an
+//! unknown variable, a missing attribute) does not lose anyone: its readers get
+//! the next locale of their chain, usually the reference.
 
 pub mod check;
+mod error;
+mod loader;
 mod negotiate;
 
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use fluent::concurrent::FluentBundle;
 use fluent::{FluentArgs, FluentError, FluentResource};
-use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-pub use negotiate::Negotiator;
+use self::check::Diagnostic;
+pub use self::error::{CatalogueError, SyntaxError};
+use self::loader::{FolderName, load_locale};
+pub use self::negotiate::Negotiator;
 
 /// The locale every other locale falls back to, and the one translators follow.
 pub const REFERENCE_LOCALE: &str = "es";
 
-/// A syntax error at a precise place in a `.ftl` file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
-    /// The file.
-    pub path: PathBuf,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (in characters).
-    pub column: usize,
-    /// What the parser expected.
-    pub message: String,
-}
+/// The person's name (may be empty), given to every part of every campaign message.
+pub const NAME_VARIABLE: &str = "name";
 
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
-    }
-}
+/// `yes` or `no`: whether [`NAME_VARIABLE`] is not empty, for greetings' selectors.
+pub const HAS_NAME_VARIABLE: &str = "has-name";
 
-/// Why the catalogue cannot be loaded or a message cannot be produced.
-#[derive(Debug, thiserror::Error)]
-pub enum CatalogueError {
-    /// The folder or a file could not be read.
-    #[error("cannot read the catalogue at {path}: {source}")]
-    Io {
-        /// What we tried to read.
-        path: PathBuf,
-        /// Why it failed.
-        source: std::io::Error,
-    },
-    /// One or more `.ftl` files do not parse.
-    #[error("the catalogue has {} syntax error(s):\n{}", .0.len(), join_lines(.0))]
-    Syntax(Vec<SyntaxError>),
-    /// A folder under `locales/` whose name is not a language tag.
-    #[error("{path}: the folder name `{name}` is not a language tag (e.g. `es`, `qu`, `ay`)")]
-    LocaleFolder {
-        /// The folder.
-        path: PathBuf,
-        /// Its name.
-        name: String,
-    },
-    /// The reference locale is missing.
-    #[error(
-        "{root} has no `{REFERENCE_LOCALE}` folder: it is the reference every locale falls back to"
-    )]
-    NoReference {
-        /// The catalogue root.
-        root: PathBuf,
-    },
-    /// The same message or term defined twice within a locale.
-    #[error("{path}: `{id}` is already defined in another file of locale `{locale}`")]
-    Duplicate {
-        /// The file that repeats it.
-        path: PathBuf,
-        /// The locale.
-        locale: String,
-        /// The message or term id.
-        id: String,
-    },
-    /// No locale has the message.
-    #[error("message `{id}` is not in the catalogue (messages: {})", .known.join(", "))]
-    UnknownMessage {
-        /// The id asked for.
-        id: String,
-        /// What the reference locale offers.
-        known: Vec<String>,
-    },
-    /// A campaign message without a required attribute.
-    #[error("message `{id}` in locale `{locale}` has no `.{attribute}` attribute")]
-    MissingAttribute {
-        /// The message.
-        id: String,
-        /// The locale.
-        locale: String,
-        /// The attribute.
-        attribute: &'static str,
-    },
-    /// A campaign message without body text.
-    #[error("message `{id}` in locale `{locale}` has no text (only attributes)")]
-    MissingValue {
-        /// The message.
-        id: String,
-        /// The locale.
-        locale: String,
-    },
-    /// Formatting failed: an unknown variable, term or message reference.
-    #[error("message `{id}` in locale `{locale}` does not format: {}", .errors.join("; "))]
-    Format {
-        /// The message.
-        id: String,
-        /// The locale.
-        locale: String,
-        /// What fluent reported.
-        errors: Vec<String>,
-    },
-}
-
-fn join_lines(errors: &[SyntaxError]) -> String {
-    errors
-        .iter()
-        .map(|e| format!("  {e}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// Every variable the renderer gives every part (text, `.subject`,
+/// `.preheader`) of every campaign message. `locales check` accepts these in
+/// any campaign message, whatever the reference uses, and no others.
+pub const PERSON_VARIABLES: [&str; 2] = [NAME_VARIABLE, HAS_NAME_VARIABLE];
 
 /// One locale's bundle.
 struct Locale {
@@ -153,11 +62,27 @@ pub struct LocalizedMessage {
     pub body: String,
 }
 
+/// Which locale a message comes from for one chain, and why earlier ones were passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution<'a> {
+    /// The locale whose words are used.
+    pub locale: LanguageIdentifier,
+    /// The `locales check` errors of translations earlier in the chain that
+    /// have the message but cannot format it; empty when they simply lack it.
+    pub skipped: Vec<&'a Diagnostic>,
+}
+
 /// The loaded catalogue.
 pub struct Catalogue {
     root: PathBuf,
     locales: Vec<Locale>,
     negotiator: Negotiator,
+    /// (locale, message) pairs that `locales check` finds errors in, with them:
+    /// the renderer passes over these translations, so everyone in a locale
+    /// gets the same (fallback) words and the campaign warnings can count them.
+    broken: BTreeMap<(LanguageIdentifier, String), Vec<Diagnostic>>,
+    /// Fallbacks already logged: one warning per (locale, message), not per person.
+    warned: Mutex<HashSet<(LanguageIdentifier, String)>>,
 }
 
 impl fmt::Debug for Catalogue {
@@ -170,84 +95,26 @@ impl fmt::Debug for Catalogue {
 }
 
 impl Catalogue {
-    /// Loads every `locales/<tag>/*.ftl` under `root`, refusing on any error.
+    /// Loads every `locales/<tag>/*.ftl` under `root`, refusing on any syntax error.
     pub fn load(root: &Path) -> Result<Self, CatalogueError> {
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| CatalogueError::Io { path, source }
-        };
-        let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
-            .map_err(io(root))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
-            .collect();
-        folders.sort();
-
         let mut syntax = Vec::new();
         let mut locales = Vec::new();
-        for folder in folders {
-            let name = file_name(&folder);
-            let id: LanguageIdentifier =
-                name.parse().map_err(|_| CatalogueError::LocaleFolder {
-                    path: folder.clone(),
-                    name: name.clone(),
-                })?;
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-                .map_err(io(&folder))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
-                .collect();
-            files.sort();
-            let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-            // Bidi isolation marks around placeables would leak into plain-text
-            // mail as invisible characters; every shipped locale is left-to-right.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_builtins()
-                .expect("builtins are added once to a fresh bundle");
-            let mut campaign_messages = Vec::new();
-            for file in files {
-                let source = std::fs::read_to_string(&file).map_err(io(&file))?;
-                let resource = match FluentResource::try_new(source) {
-                    Ok(resource) => resource,
-                    Err((resource, errors)) => {
-                        syntax.extend(
-                            errors
-                                .iter()
-                                .map(|e| syntax_error(&file, resource.source(), e)),
-                        );
-                        continue;
-                    }
-                };
-                campaign_messages.extend(resource.entries().filter_map(|entry| match entry {
-                    ast::Entry::Message(m)
-                        if m.attributes.iter().any(|a| a.id.name == "subject") =>
-                    {
-                        Some(m.id.name.to_owned())
-                    }
-                    _ => None,
-                }));
-                if let Err(errors) = bundle.add_resource(resource) {
-                    let id = errors
-                        .iter()
-                        .find_map(|e| match e {
-                            FluentError::Overriding { id, .. } => Some(id.clone()),
-                            _ => None,
-                        })
-                        .unwrap_or_default();
-                    return Err(CatalogueError::Duplicate {
-                        path: file,
-                        locale: name,
-                        id,
+        for folder in loader::locale_folders(root)? {
+            let id = match &folder.kind {
+                FolderName::Locale(id) => id.clone(),
+                FolderName::NotATag => {
+                    return Err(CatalogueError::LocaleFolder {
+                        path: folder.path,
+                        name: folder.name,
                     });
                 }
-            }
-            campaign_messages.sort();
-            locales.push(Locale {
-                id,
-                bundle,
-                campaign_messages,
-            });
+                FolderName::NotALanguageCode => {
+                    tracing::warn!(folder = %folder.path.display(),
+                        "not a language code (two or three letters); its .ftl files are not loaded");
+                    continue;
+                }
+            };
+            locales.push(load_locale(id, &folder, &mut syntax)?);
         }
         if !syntax.is_empty() {
             return Err(CatalogueError::Syntax(syntax));
@@ -258,11 +125,17 @@ impl Catalogue {
                 root: root.to_owned(),
             });
         }
+        let broken = check::broken_messages(root)?
+            .into_iter()
+            .filter_map(|((locale, id), found)| Some(((locale.parse().ok()?, id), found)))
+            .collect();
         let negotiator = Negotiator::new(locales.iter().map(|l| l.id.clone()).collect(), reference);
         Ok(Self {
             root: root.to_owned(),
             locales,
             negotiator,
+            broken,
+            warned: Mutex::default(),
         })
     }
 
@@ -299,47 +172,74 @@ impl Catalogue {
         REFERENCE_LOCALE.parse().expect("a valid tag")
     }
 
-    /// Formats campaign message `id` in the first locale of `chain` that has it.
+    /// The `locales check` errors that stop message `id` formatting in `locale`.
+    pub fn problems(&self, locale: &LanguageIdentifier, id: &str) -> &[Diagnostic] {
+        self.broken
+            .get(&(locale.clone(), id.to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Which locale of `chain` message `id` will come from: the first that has
+    /// it and formats it, else the last that has it; `None` if none has it.
+    pub fn resolve(&self, id: &str, chain: &[LanguageIdentifier]) -> Option<Resolution<'_>> {
+        let candidates = self.candidates(id, chain);
+        let mut skipped = Vec::new();
+        for (i, locale) in candidates.iter().enumerate() {
+            let problems = self.problems(&locale.id, id);
+            if problems.is_empty() || i + 1 == candidates.len() {
+                return Some(Resolution {
+                    locale: locale.id.clone(),
+                    skipped,
+                });
+            }
+            skipped.extend(problems);
+        }
+        None
+    }
+
+    /// Formats campaign message `id` in the first locale of `chain` that has it
+    /// and can format it.
     pub fn localize(
         &self,
         id: &str,
         chain: &[LanguageIdentifier],
         args: &FluentArgs,
     ) -> Result<LocalizedMessage, CatalogueError> {
-        let locale = self.first_with(id, chain)?;
-        let message = locale.bundle.get_message(id).expect("first_with found it");
-        let name = locale.id.to_string();
-        let pattern = |attribute: &'static str| {
-            message
-                .get_attribute(attribute)
-                .map(|a| a.value())
-                .ok_or_else(|| CatalogueError::MissingAttribute {
+        self.along(id, chain, |locale| {
+            let message = locale.bundle.get_message(id).expect("a candidate has it");
+            let name = locale.id.to_string();
+            let pattern = |attribute: &'static str| {
+                message
+                    .get_attribute(attribute)
+                    .map(|a| a.value())
+                    .ok_or_else(|| CatalogueError::MissingAttribute {
+                        id: id.to_owned(),
+                        locale: name.clone(),
+                        attribute,
+                    })
+            };
+            let body = message
+                .value()
+                .ok_or_else(|| CatalogueError::MissingValue {
                     id: id.to_owned(),
                     locale: name.clone(),
-                    attribute,
-                })
-        };
-        let body = message
-            .value()
-            .ok_or_else(|| CatalogueError::MissingValue {
-                id: id.to_owned(),
-                locale: name.clone(),
-            })?;
-        let (subject, preheader) = (pattern("subject")?, pattern("preheader")?);
-        let mut errors = Vec::new();
-        let mut format = |p| {
-            locale
-                .bundle
-                .format_pattern(p, Some(args), &mut errors)
-                .into_owned()
-        };
-        let localized = LocalizedMessage {
-            locale: locale.id.clone(),
-            subject: format(subject),
-            preheader: format(preheader),
-            body: format(body),
-        };
-        format_result(id, &name, errors, localized)
+                })?;
+            let (subject, preheader) = (pattern("subject")?, pattern("preheader")?);
+            let mut errors = Vec::new();
+            let mut format = |p| {
+                locale
+                    .bundle
+                    .format_pattern(p, Some(args), &mut errors)
+                    .into_owned()
+            };
+            let localized = LocalizedMessage {
+                locale: locale.id.clone(),
+                subject: format(subject),
+                preheader: format(preheader),
+                body: format(body),
+            };
+            format_result(id, &name, errors, localized)
+        })
     }
 
     /// Formats plain message `id` (no attributes needed) along `chain`;
@@ -350,40 +250,88 @@ impl Catalogue {
         chain: &[LanguageIdentifier],
         args: Option<&FluentArgs>,
     ) -> Result<(String, LanguageIdentifier), CatalogueError> {
-        let locale = self.first_with(id, chain)?;
-        let message = locale.bundle.get_message(id).expect("first_with found it");
-        let name = locale.id.to_string();
-        let pattern = message
-            .value()
-            .ok_or_else(|| CatalogueError::MissingValue {
-                id: id.to_owned(),
-                locale: name.clone(),
-            })?;
-        let mut errors = Vec::new();
-        let text = locale
-            .bundle
-            .format_pattern(pattern, args, &mut errors)
-            .into_owned();
-        format_result(id, &name, errors, (text, locale.id.clone()))
+        self.along(id, chain, |locale| {
+            let message = locale.bundle.get_message(id).expect("a candidate has it");
+            let name = locale.id.to_string();
+            let pattern = message
+                .value()
+                .ok_or_else(|| CatalogueError::MissingValue {
+                    id: id.to_owned(),
+                    locale: name.clone(),
+                })?;
+            let mut errors = Vec::new();
+            let text = locale
+                .bundle
+                .format_pattern(pattern, args, &mut errors)
+                .into_owned();
+            format_result(id, &name, errors, (text, locale.id.clone()))
+        })
     }
 
     fn locale(&self, id: &LanguageIdentifier) -> Option<&Locale> {
         self.locales.iter().find(|l| &l.id == id)
     }
 
-    fn first_with(
+    /// The locales of `chain` that have message `id`, in order.
+    fn candidates(&self, id: &str, chain: &[LanguageIdentifier]) -> Vec<&Locale> {
+        let mut candidates: Vec<&Locale> = Vec::new();
+        for locale in chain.iter().filter_map(|l| self.locale(l)) {
+            if locale.bundle.has_message(id) && !candidates.iter().any(|c| c.id == locale.id) {
+                candidates.push(locale);
+            }
+        }
+        candidates
+    }
+
+    /// Produces message `id` with `produce` in the first locale of `chain` that
+    /// can: translations the check found broken are passed over, and one that
+    /// fails anyway is followed by the next. The last locale that has the message
+    /// is always tried, so a failure there is the error returned.
+    fn along<T>(
         &self,
         id: &str,
         chain: &[LanguageIdentifier],
-    ) -> Result<&Locale, CatalogueError> {
-        chain
-            .iter()
-            .filter_map(|l| self.locale(l))
-            .find(|l| l.bundle.has_message(id))
-            .ok_or_else(|| CatalogueError::UnknownMessage {
+        produce: impl Fn(&Locale) -> Result<T, CatalogueError>,
+    ) -> Result<T, CatalogueError> {
+        let candidates = self.candidates(id, chain);
+        let Some((last, earlier)) = candidates.split_last() else {
+            return Err(CatalogueError::UnknownMessage {
                 id: id.to_owned(),
                 known: self.campaign_messages(),
-            })
+            });
+        };
+        for (i, locale) in earlier.iter().enumerate() {
+            let reason = match self.problems(&locale.id, id).first() {
+                Some(problem) => problem.to_string(),
+                None => match produce(locale) {
+                    Ok(value) => return Ok(value),
+                    Err(error) => error.to_string(),
+                },
+            };
+            self.warn_fallback(id, &locale.id, &candidates[i + 1].id, &reason);
+        }
+        produce(last)
+    }
+
+    /// Logs a fallback once per (locale, message): a campaign to ten thousand
+    /// people must not write ten thousand warnings. Ids and locales only, never
+    /// a person's name or address (the reason comes from the catalogue alone).
+    fn warn_fallback(
+        &self,
+        id: &str,
+        locale: &LanguageIdentifier,
+        next: &LanguageIdentifier,
+        reason: &str,
+    ) {
+        let first = self
+            .warned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert((locale.clone(), id.to_owned()));
+        if first {
+            tracing::warn!(message_id = id, %locale, fallback = %next, reason,
+                "the message does not format in this locale; its readers get the fallback");
+        }
     }
 }
 
@@ -404,55 +352,96 @@ fn format_result<T>(
     }
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// A parser error as a [`SyntaxError`]; shared with `locales check` so both say the same.
-fn syntax_error(
-    path: &Path,
-    source: &str,
-    error: &fluent_syntax::parser::ParserError,
-) -> SyntaxError {
-    let (line, column) = line_column(source, error.pos.start);
-    let mut message = error.kind.to_string();
-    // The parser often notices a problem only where the next entry begins;
-    // name the entry that holds the mistake too.
-    if let Some(slice) = &error.slice {
-        let (entry_line, _) = line_column(source, slice.start);
-        if entry_line != line {
-            message.push_str(&format!(" (in the entry starting on line {entry_line})"));
-        }
-    }
-    SyntaxError {
-        path: path.to_owned(),
-        line,
-        column,
-        message,
-    }
-}
-
-/// 1-based line and character column of byte `offset` in `source`.
-fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..source.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::check::Code;
+
+    /// A catalogue from `(path, text)` pairs under a temporary root.
+    fn catalogue(files: &[(&str, &str)]) -> (tempfile::TempDir, Catalogue) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let catalogue = Catalogue::load(dir.path()).unwrap();
+        (dir, catalogue)
+    }
+
+    fn rosa() -> FluentArgs<'static> {
+        let mut args = FluentArgs::new();
+        args.set(NAME_VARIABLE, "Rosa");
+        args.set(HAS_NAME_VARIABLE, "yes");
+        args
+    }
+
+    fn chain(tags: &[&str]) -> Vec<LanguageIdentifier> {
+        tags.iter().map(|t| t.parse().unwrap()).collect()
+    }
+
+    const SPANISH: &str = "-org = Willay\n\
+        msg = Hola desde { -org }\n    .subject = Asunto { $name }\n    .preheader = Antes\n";
 
     #[test]
-    fn line_and_column_count_characters() {
-        let src = "a = b\nñandú = { $x\n";
-        assert_eq!(line_column(src, 0), (1, 1));
-        assert_eq!(line_column(src, 6), (2, 1));
-        // "ñandú = " is 8 characters but 10 bytes.
-        assert_eq!(line_column(src, 16), (2, 9));
+    fn a_translation_the_check_finds_broken_is_passed_over() {
+        let (_dir, c) = catalogue(&[
+            ("es/a.ftl", SPANISH),
+            // `-orgg` is not defined in `qu`: the check says so.
+            (
+                "qu/a.ftl",
+                "msg = Allin { -orgg }\n    .subject = Q\n    .preheader = Q\n",
+            ),
+        ]);
+        let args = rosa();
+        let message = c.localize("msg", &chain(&["qu", "es"]), &args).unwrap();
+        assert_eq!(message.locale.to_string(), "es");
+        assert_eq!(message.subject, "Asunto Rosa");
+        let resolved = c.resolve("msg", &chain(&["qu", "es"])).unwrap();
+        assert_eq!(resolved.locale.to_string(), "es");
+        assert_eq!(resolved.skipped.len(), 1);
+        assert_eq!(resolved.skipped[0].code, Code::UndefinedTerm);
+        // Alone in its chain, the broken translation is still tried, and fails.
+        let err = c.localize("msg", &chain(&["qu"]), &args).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "message `msg` in locale `qu` does not format: Resolver error: Unknown term: -orgg"
+        );
+    }
+
+    #[test]
+    fn a_translation_that_fails_only_when_formatted_falls_back_too() {
+        // No check rule knows functions: this fails only at formatting time.
+        let (_dir, c) = catalogue(&[
+            ("es/a.ftl", SPANISH),
+            (
+                "en/a.ftl",
+                "msg = Hello { NOPE() }\n    .subject = S\n    .preheader = P\n",
+            ),
+        ]);
+        assert_eq!(
+            c.resolve("msg", &chain(&["en", "es"]))
+                .unwrap()
+                .locale
+                .to_string(),
+            "en"
+        );
+        let message = c.localize("msg", &chain(&["en", "es"]), &rosa()).unwrap();
+        assert_eq!(message.locale.to_string(), "es");
+        let (text, locale) = c.format("msg", &chain(&["en", "es"]), None).unwrap();
+        assert_eq!(
+            (text.as_str(), locale.to_string().as_str()),
+            ("Hola desde Willay", "es")
+        );
+    }
+
+    #[test]
+    fn a_missing_attribute_falls_back_instead_of_failing() {
+        let (_dir, c) = catalogue(&[
+            ("es/a.ftl", SPANISH),
+            ("qu/a.ftl", "-org = Willay\nmsg = Allin\n    .subject = Q\n"),
+        ]);
+        let message = c.localize("msg", &chain(&["qu", "es"]), &rosa()).unwrap();
+        assert_eq!(message.locale.to_string(), "es");
     }
 }

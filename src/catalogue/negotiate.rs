@@ -113,6 +113,11 @@ mod tests {
             ("xx!!", &["es"]),
             ("fr", &["es"]),
             ("ayr", &["es"]),
+            // Extensions and private use do not hide the language.
+            ("en-US-x-private", &["en", "es"]),
+            ("qu-PE-u-ca-gregory", &["qu", "es"]),
+            ("quz-PE-x-cusco", &["qu", "es"]),
+            ("x-private", &["es"]),
         ];
         for (tag, expected) in table {
             assert_eq!(chain(tag), *expected, "tag `{tag}`");

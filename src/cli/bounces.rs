@@ -25,7 +25,7 @@ pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()
     for (file, note) in &report.skipped {
         eprintln!("{file}: {note} (skipped)");
     }
-    println!(
+    outln!(
         "{} marked bounced, {} already bounced, {} unsubscribed after a complaint, \
          {} unknown address(es), {} skipped",
         report.marked,
@@ -33,6 +33,6 @@ pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()
         report.complaints,
         report.unknown,
         report.skipped.len()
-    );
+    )?;
     Ok(())
 }

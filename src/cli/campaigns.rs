@@ -6,6 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use tabled::Tabled;
+use unic_langid::LanguageIdentifier;
 
 use crate::app::App;
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
@@ -28,8 +29,8 @@ pub(super) enum CampaignsCommand {
         /// A label for people (defaults to the message id).
         #[arg(long)]
         name: Option<String>,
-        /// Refuse (and cancel the new campaign) if anyone would get the message
-        /// in a fallback language because their translation lacks it.
+        /// Refuse if anyone would get the message in a fallback language because
+        /// their translation lacks it or does not format; nothing is stored.
         #[arg(long)]
         strict: bool,
     },
@@ -48,7 +49,8 @@ pub(super) enum CampaignsCommand {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
         /// Refuse (the campaign stays a draft) if anyone would get the message
-        /// in a fallback language because their translation lacks it.
+        /// in a fallback language because their translation lacks it or does
+        /// not format.
         #[arg(long)]
         strict: bool,
     },
@@ -67,6 +69,17 @@ pub(super) enum CampaignsCommand {
         /// Campaign id.
         id: i64,
     },
+}
+
+impl CampaignsCommand {
+    /// Create and schedule check the message against the catalogue; the rest
+    /// only touch the database.
+    pub(super) fn needs_catalogue(&self) -> bool {
+        matches!(
+            self,
+            CampaignsCommand::Create { .. } | CampaignsCommand::Schedule { .. }
+        )
+    }
 }
 
 /// Render a message for a language.
@@ -145,7 +158,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 app.create_campaign_checked(&request, strict).await,
                 "was not created",
             )?;
-            println!("created campaign {} ({})", campaign.id, campaign.status);
+            outln!("created campaign {} ({})", campaign.id, campaign.status)?;
             warn_fallbacks(&fallbacks);
             return Ok(());
         }
@@ -153,9 +166,9 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             let rows: Vec<CampaignRow> =
                 app.store.campaigns().await?.into_iter().map(row).collect();
             if rows.is_empty() {
-                println!("no campaigns yet: create one with `willay campaigns create`");
+                outln!("no campaigns yet: create one with `willay campaigns create`")?;
             } else {
-                println!("{}", super::reach::table(rows));
+                outln!("{}", super::reach::table(rows))?;
             }
             return Ok(());
         }
@@ -163,8 +176,8 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             let campaign = app.store.campaign(id).await?;
             let counts = app.store.ledger_counts(id).await?;
             let audience = app.store.audience_size(id).await?;
-            println!("{}", super::reach::table([row(campaign)]));
-            println!(
+            outln!("{}", super::reach::table([row(campaign)]))?;
+            outln!(
                 "audience now: {audience} confirmed people; ledger: {} rows — {} sent, {} pending, {} sending, {} failed, {} skipped",
                 counts.total(),
                 counts.sent,
@@ -172,7 +185,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 counts.sending,
                 counts.failed,
                 counts.skipped
-            );
+            )?;
             return Ok(());
         }
         CampaignsCommand::Schedule { id, at, strict } => {
@@ -180,8 +193,8 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
                 app.schedule_campaign_checked(id, at, strict).await,
                 "was not scheduled",
             )?;
-            println!("campaign {id} is now {}", campaign.status);
-            println!("starts at {}", time(campaign.scheduled_at));
+            outln!("campaign {id} is now {}", campaign.status)?;
+            outln!("starts at {}", time(campaign.scheduled_at))?;
             warn_fallbacks(&fallbacks);
             return Ok(());
         }
@@ -190,16 +203,22 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
         CampaignsCommand::Cancel { id } => (id, CampaignAction::Cancel, None),
     };
     let campaign = app.change_campaign(id, action, at).await?;
-    println!("campaign {id} is now {}", campaign.status);
+    outln!("campaign {id} is now {}", campaign.status)?;
     Ok(())
 }
 
 fn warn_fallbacks(fallbacks: &[Fallback]) {
     for fallback in fallbacks {
         eprintln!(
-            "warning: the message has no `{}` translation; {} subscriber(s) will receive it in `{}`",
-            fallback.wanted, fallback.people, fallback.used
+            "warning: the message {}; {} subscriber(s) will receive it in `{}`",
+            fallback.reason(),
+            fallback.people,
+            fallback.used
         );
+        // What `willay locales check` says about it, so the fix is one step away.
+        for diagnostic in &fallback.broken {
+            eprintln!("  {diagnostic}");
+        }
     }
 }
 
@@ -210,9 +229,12 @@ fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Resu
             Some(id) => format!("campaign {id} {fate}"),
             None => "no campaign was created".to_owned(),
         };
-        eprintln!(
-            "note: {what}; add the missing translation (see `willay locales check`) or go ahead without --strict"
-        );
+        let fix = if refused.fallbacks.iter().all(|f| f.broken.is_empty()) {
+            "add the missing translation"
+        } else {
+            "fix or add the translation"
+        };
+        eprintln!("note: {what}; {fix} (see `willay locales check`) or go ahead without --strict");
     }
     Ok(result?)
 }
@@ -229,18 +251,35 @@ pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
             args.name.as_deref().unwrap_or(""),
         )
         .with_context(|| format!("cannot preview `{}`", args.message))?;
-    let wanted = chain.first().map(ToString::to_string).unwrap_or_default();
     let used = email.locale.to_string();
-    if wanted != used {
-        eprintln!(
-            "note: `{}` has no `{wanted}` translation; showing the `{used}` fallback",
-            args.message
+    if let Some(wanted) = chain.first()
+        && *wanted != email.locale
+    {
+        note_fallback(
+            app,
+            &args.message,
+            wanted,
+            &format!("showing the `{used}` fallback"),
         );
     }
-    println!("Content-Language: {used}");
-    println!("Subject: {}", email.subject);
-    println!("Preheader: {}", email.preheader);
-    println!();
-    println!("{}", if args.html { &email.html } else { &email.text });
+    outln!("Content-Language: {used}")?;
+    outln!("Subject: {}", email.subject)?;
+    outln!("Preheader: {}", email.preheader)?;
+    outln!()?;
+    outln!("{}", if args.html { &email.html } else { &email.text })?;
     Ok(())
+}
+
+/// Tells a reviewer why `message` is shown in a fallback rather than `wanted`:
+/// the translation is missing, or `locales check` finds errors in it (listed).
+pub(super) fn note_fallback(app: &App, message: &str, wanted: &LanguageIdentifier, what: &str) {
+    let problems = app.catalogue().problems(wanted, message);
+    if problems.is_empty() {
+        eprintln!("note: `{message}` has no `{wanted}` translation; {what}");
+    } else {
+        eprintln!("note: the `{wanted}` translation of `{message}` does not format; {what}");
+        for problem in problems {
+            eprintln!("  {problem}");
+        }
+    }
 }

@@ -25,14 +25,14 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     settings.database_url = format!("sqlite://{}", dir.join("willay.db").display());
     settings.outbox = dir.join("outbox");
-    println!(
+    outln!(
         "willay demo in {}/ (database willay.db, outbox/)",
         dir.display()
-    );
+    )?;
     let app = App::build(settings)
         .await
         .context("willay could not start")?;
-    println!(
+    outln!(
         "catalogue: {} locales ({}), messages: {}",
         app.catalogue().locale_ids().len(),
         app.catalogue()
@@ -42,14 +42,14 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
             .collect::<Vec<_>>()
             .join(", "),
         app.catalogue().campaign_messages().join(", ")
-    );
+    )?;
 
     let everyone = ListName::parse("demo-peru")?;
     let andes = ListName::parse("demo-sur-andino")?;
     for list in [&everyone, &andes] {
         app.store.ensure_list(list, now_millis()).await?;
     }
-    println!("\n1. Importing subscribers");
+    outln!("\n1. Importing subscribers")?;
     let report = super::subscribers::import_with_progress(
         &app,
         SAMPLE.as_bytes(),
@@ -58,7 +58,7 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
         SubscriberStatus::Confirmed,
     )
     .await?;
-    super::subscribers::print_import(SAMPLE_NAME, &report);
+    super::subscribers::print_import(SAMPLE_NAME, &report)?;
     let andean = andean_rows(SAMPLE)?;
     let report = app
         .import_subscribers(
@@ -69,20 +69,21 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
             |_, _| {},
         )
         .await?;
-    println!(
+    outln!(
         "{}: {} of them (southern Andes) also on list `{andes}`",
         SAMPLE_NAME,
         report.summary.created + report.summary.updated
-    );
+    )?;
 
-    println!("\n2. Campaigns (one per catalogue message, to both lists)");
+    outln!("\n2. Campaigns (one per catalogue message, to both lists)")?;
     for message in app.catalogue().campaign_messages() {
         let name = format!("demo: {message}");
         match app.store.campaign_by_name(&name).await? {
-            Some(existing) => println!(
+            Some(existing) => outln!(
                 "campaign {} `{name}` already exists ({}): nothing will be sent twice",
-                existing.id, existing.status
-            ),
+                existing.id,
+                existing.status
+            )?,
             None => {
                 let campaign = app
                     .create_campaign(&CampaignRequest {
@@ -92,43 +93,43 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
                         at: Some(chrono::Utc::now()),
                     })
                     .await?;
-                println!(
+                outln!(
                     "campaign {} `{name}` scheduled now for {} people",
                     campaign.id,
                     app.store.audience_size(campaign.id).await?
-                );
+                )?;
             }
         }
     }
 
-    println!("\n3. Sending");
+    outln!("\n3. Sending")?;
     let worker = app.worker(&WorkerArgs {
         until_idle: true,
         ..WorkerArgs::default()
     })?;
     let sent = worker.run(super::shutdown_on_signal()).await?;
-    println!(
+    outln!(
         "worker: {} sent, {} failed, {} skipped (to {})",
         sent.sent,
         sent.failed,
         sent.skipped,
         app.settings.outbox.display()
-    );
+    )?;
 
-    println!("\n4. Reach");
+    outln!("\n4. Reach")?;
     let reach = app.store.reach(ReachFilter::default()).await?;
-    print!("{}", super::reach::render_table(&reach, None));
+    out!("{}", super::reach::render_table(&reach, None))?;
     if app.settings.smtp_url.is_none() {
         let outbox = outbox_languages(&app.settings.outbox)?;
         let files: usize = outbox.values().sum();
         let by_language: Vec<String> = outbox.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        println!(
+        outln!(
             "\noutbox: {files} .eml files ({}); ledger: {} messages delivered",
             by_language.join(", "),
             reach.totals.messages_delivered
-        );
+        )?;
     }
-    println!("\ndone in {:.1}s", started.elapsed().as_secs_f64());
+    outln!("\ndone in {:.1}s", started.elapsed().as_secs_f64())?;
     app.store.close().await;
     Ok(())
 }

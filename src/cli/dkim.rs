@@ -24,7 +24,7 @@ pub(super) fn run(settings: &Settings, command: DkimCommand) -> anyhow::Result<(
         .from
         .parse()
         .with_context(|| format!("WILLAY_FROM `{}` is not a mailbox", settings.from))?;
-    println!(
+    outln!(
         "{}",
         dkim::dns_record(
             from.email.domain(),
@@ -32,6 +32,6 @@ pub(super) fn run(settings: &Settings, command: DkimCommand) -> anyhow::Result<(
             &key,
             settings.dkim_algorithm
         )?
-    );
+    )?;
     Ok(())
 }

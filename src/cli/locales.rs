@@ -48,11 +48,11 @@ fn run_check(root: &Path, args: &CheckArgs) -> anyhow::Result<()> {
     match args.format {
         Format::Text => {
             for diagnostic in &report.diagnostics {
-                println!("{diagnostic}");
+                outln!("{diagnostic}")?;
             }
-            println!("{}", report.summary());
+            outln!("{}", report.summary())?;
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&json(&report))?)?,
     }
     if report.has_errors() {
         anyhow::bail!(
@@ -103,10 +103,10 @@ fn list(root: &Path) -> anyhow::Result<()> {
             n => format!("{} ({n} entries pending)", l.review.join(", ")),
         },
     });
-    println!("{}", super::reach::table(rows));
+    outln!("{}", super::reach::table(rows))?;
     let (errors, warnings) = (report.errors().count(), report.warnings().count());
     if errors + warnings > 0 {
-        println!("{errors} error(s), {warnings} warning(s): see `willay locales check` for where");
+        outln!("{errors} error(s), {warnings} warning(s): see `willay locales check` for where")?;
     }
     Ok(())
 }
@@ -131,13 +131,11 @@ pub(super) fn write_previews(
             let path = out.join(format!("{message}.{}.{extension}", preview.locale));
             std::fs::write(&path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            println!("{}", path.display());
+            outln!("{}", path.display())?;
         }
         if preview.email.locale != preview.locale {
-            eprintln!(
-                "note: `{message}` has no `{}` translation; its files show the `{}` fallback",
-                preview.locale, preview.email.locale
-            );
+            let what = format!("its files show the `{}` fallback", preview.email.locale);
+            super::campaigns::note_fallback(app, message, &preview.locale, &what);
         }
     }
     Ok(())

@@ -1,5 +1,22 @@
 //! The `willay` command line: parse, build the app, call the library, print.
 
+/// `print!` to stdout that returns an error instead of panicking when stdout
+/// is closed (`willay reach | head -1`); [`Cli::run`] then stops quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*)
+    }};
+}
+
+/// `println!` that returns an error instead of panicking on a closed stdout; see [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)
+    }};
+}
+
 mod bounces;
 mod campaigns;
 mod demo;
@@ -86,9 +103,33 @@ enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command renders messages or checks them against the
+    /// catalogue; the others run without `locales/` (e.g. `willay reach` from
+    /// any folder).
+    fn needs_catalogue(&self) -> bool {
+        match self {
+            Command::Preview(_) | Command::Worker(_) => true,
+            Command::Campaigns { action } => action.needs_catalogue(),
+            // Serve, demo and locales load what they need themselves.
+            _ => false,
+        }
+    }
+}
+
 impl Cli {
     /// Runs the parsed command to completion.
+    ///
+    /// A closed stdout (`willay preview … | head -1`) ends the command quietly
+    /// and successfully: the reader has what it wanted.
     pub async fn run(self) -> anyhow::Result<()> {
+        match self.run_command().await {
+            Err(error) if is_broken_pipe(&error) => Ok(()),
+            result => result,
+        }
+    }
+
+    async fn run_command(self) -> anyhow::Result<()> {
         let settings = self.settings;
         match self.command {
             Command::Migrate => migrate(&settings).await,
@@ -97,9 +138,12 @@ impl Cli {
             Command::Dkim { action } => dkim::run(&settings, action),
             Command::Serve(args) => serve::run(settings, args).await,
             command => {
-                let app = App::build(settings.clone())
-                    .await
-                    .context("willay could not start")?;
+                let app = if command.needs_catalogue() {
+                    App::build(settings.clone()).await
+                } else {
+                    App::connect(settings.clone()).await
+                }
+                .context("willay could not start")?;
                 let result = match command {
                     Command::Subscribers { action } => subscribers::run(&app, action).await,
                     Command::Lists { action } => subscribers::run_lists(&app, action).await,
@@ -122,15 +166,24 @@ impl Cli {
     }
 }
 
+/// Whether `error` comes from writing to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let store = Store::connect_without_migrating(&settings.database_url, &PoolSettings::default())
         .await
         .with_context(|| format!("cannot open {}", redact_url(&settings.database_url)))?;
     let applied = store.migrate().await?;
-    println!(
+    outln!(
         "{}: {applied} migration(s) applied, schema up to date",
         redact_url(&settings.database_url)
-    );
+    )?;
     store.close().await;
     Ok(())
 }
@@ -138,7 +191,7 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 async fn worker(app: &App, args: &WorkerArgs) -> anyhow::Result<()> {
     let worker = app.worker(args)?;
     let report = worker.run(shutdown_on_signal()).await?;
-    println!(
+    outln!(
         "worker {}: {} sent, {} failed, {} to retry, {} skipped; campaigns started {:?}, finished {:?}",
         worker.id(),
         report.sent,
@@ -147,7 +200,7 @@ async fn worker(app: &App, args: &WorkerArgs) -> anyhow::Result<()> {
         report.skipped,
         report.campaigns_started,
         report.campaigns_finished
-    );
+    )?;
     Ok(())
 }
 

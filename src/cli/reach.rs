@@ -35,9 +35,9 @@ pub(super) async fn run(app: &App, args: ReachArgs) -> anyhow::Result<()> {
         })
         .await?;
     match args.format {
-        Format::Table => print!("{}", render_table(&reach, args.campaign)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&reach)?),
-        Format::Csv => print!("{}", render_csv(&reach)?),
+        Format::Table => out!("{}", render_table(&reach, args.campaign))?,
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&reach)?)?,
+        Format::Csv => out!("{}", render_csv(&reach)?)?,
     }
     Ok(())
 }

@@ -49,7 +49,7 @@ pub(super) async fn run(app: &App, command: SubscribersCommand) -> anyhow::Resul
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let source = file.display().to_string();
             let report = import_with_progress(app, reader, &source, list.as_ref(), status).await?;
-            print_import(&source, &report);
+            print_import(&source, &report)?;
             Ok(())
         }
     }
@@ -83,20 +83,20 @@ pub(super) async fn import_with_progress(
     Ok(report)
 }
 
-pub(super) fn print_import(source: &str, report: &ImportReport) {
+pub(super) fn print_import(source: &str, report: &ImportReport) -> std::io::Result<()> {
     for note in &report.rejected {
         eprintln!("{source}: {note} (row skipped)");
     }
     for note in &report.warnings {
         eprintln!("{source}: {note}");
     }
-    println!(
+    outln!(
         "{source}: {} new, {} updated, {} rejected, {} warnings",
         report.summary.created,
         report.summary.updated,
         report.rejected.len(),
         report.warnings.len()
-    );
+    )
 }
 
 #[derive(Tabled)]
@@ -113,9 +113,9 @@ pub(super) async fn run_lists(app: &App, command: Option<ListsCommand>) -> anyho
             let name = ListName::parse(&name)?;
             let (id, created) = app.store.ensure_list(&name, now_millis()).await?;
             if created {
-                println!("created list `{name}` (id {id})");
+                outln!("created list `{name}` (id {id})")?;
             } else {
-                println!("list `{name}` already exists (id {id})");
+                outln!("list `{name}` already exists (id {id})")?;
             }
         }
         None => {
@@ -132,9 +132,9 @@ pub(super) async fn run_lists(app: &App, command: Option<ListsCommand>) -> anyho
                 })
                 .collect();
             if rows.is_empty() {
-                println!("no lists yet: create one with `willay lists create NAME`");
+                outln!("no lists yet: create one with `willay lists create NAME`")?;
             } else {
-                println!("{}", super::reach::table(rows));
+                outln!("{}", super::reach::table(rows))?;
             }
         }
     }

@@ -45,7 +45,7 @@ pub(super) async fn run(app: &App, command: TokensCommand) -> anyhow::Result<()>
                 "created token `{}`; it is shown only this once:",
                 name.trim()
             );
-            println!("{token}");
+            outln!("{token}")?;
         }
         TokensCommand::List => {
             let rows: Vec<Row> = app
@@ -60,14 +60,14 @@ pub(super) async fn run(app: &App, command: TokensCommand) -> anyhow::Result<()>
                 })
                 .collect();
             if rows.is_empty() {
-                println!("no tokens yet: create one with `willay tokens create NAME`");
+                outln!("no tokens yet: create one with `willay tokens create NAME`")?;
             } else {
-                println!("{}", super::reach::table(rows));
+                outln!("{}", super::reach::table(rows))?;
             }
         }
         TokensCommand::Revoke { name } => {
             if app.store.revoke_api_token(&name).await? {
-                println!("revoked token `{name}`");
+                outln!("revoked token `{name}`")?;
             } else {
                 anyhow::bail!("there is no token named `{name}` (see `willay tokens list`)");
             }

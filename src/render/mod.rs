@@ -11,7 +11,7 @@ use askama::Template;
 use fluent::{FluentArgs, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-use crate::catalogue::{Catalogue, CatalogueError};
+use crate::catalogue::{Catalogue, CatalogueError, HAS_NAME_VARIABLE, NAME_VARIABLE};
 
 /// Why a message could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +104,8 @@ pub struct Renderer {
 
 impl Renderer {
     /// Formats every locale's footer up front; refuses if the reference lacks one.
+    ///
+    /// A footer line a translation cannot format falls back to the reference's.
     pub fn new(catalogue: Arc<Catalogue>, postal_address: String) -> Result<Self, RenderError> {
         let reference = catalogue.reference();
         let mut footers = HashMap::new();
@@ -145,16 +147,16 @@ impl Renderer {
     }
 
     /// Renders `message_id` along an explicit locale chain (previews).
+    ///
+    /// A translation that does not format is passed over for the next locale
+    /// of the chain; the result's `locale` says which one was used.
     pub fn render_in(
         &self,
         message_id: &str,
         chain: &[LanguageIdentifier],
         person: Personalisation<'_>,
     ) -> Result<RenderedEmail, RenderError> {
-        let name = person.name.trim();
-        let mut args = FluentArgs::new();
-        args.set("name", FluentValue::from(name));
-        args.set("has-name", if name.is_empty() { "no" } else { "yes" });
+        let args = person_args(person.name);
         let message = self.catalogue.localize(message_id, chain, &args)?;
         let footer = &self.footers[&message.locale];
         let paragraphs: Vec<&str> = message
@@ -188,5 +190,36 @@ impl Renderer {
             text,
             html,
         })
+    }
+}
+
+/// The variables every campaign message is given: exactly
+/// [`crate::catalogue::PERSON_VARIABLES`], which `locales check` accepts.
+fn person_args(name: &str) -> FluentArgs<'_> {
+    let name = name.trim();
+    let mut args = FluentArgs::new();
+    args.set(NAME_VARIABLE, FluentValue::from(name));
+    args.set(
+        HAS_NAME_VARIABLE,
+        if name.is_empty() { "no" } else { "yes" },
+    );
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::PERSON_VARIABLES;
+
+    #[test]
+    fn every_message_gets_exactly_the_person_variables_the_check_accepts() {
+        for name in ["Rosa", "  ", ""] {
+            let args = person_args(name);
+            let mut given: Vec<&str> = args.iter().map(|(key, _)| key).collect();
+            given.sort_unstable();
+            let mut accepted = PERSON_VARIABLES.to_vec();
+            accepted.sort_unstable();
+            assert_eq!(given, accepted, "{name:?}");
+        }
     }
 }

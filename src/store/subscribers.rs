@@ -1,6 +1,7 @@
 //! Subscribers and their list memberships.
 
 use crate::domain::{EmailAddress, SubscriberStatus};
+use crate::import::ImportRow;
 
 use super::{Millis, Store, StoreError, on_pool};
 
@@ -58,55 +59,70 @@ const IMPORT_CHUNK: usize = 1000;
 impl Store {
     /// Creates or updates subscribers by address and adds them to `list_id`.
     ///
+    /// An update changes only the columns the row carries (`Some`): a file
+    /// without a `language` column must not erase the languages people have.
+    /// New subscribers get an empty value for a column the row lacks.
     /// Existing subscribers keep their status and consent record: a re-import must
     /// never re-subscribe someone who left. Each chunk is one transaction.
     /// `people` must not repeat an address (PostgreSQL refuses to upsert a row
     /// twice in one statement); [`crate::import`] removes repeats first.
     pub async fn upsert_subscribers(
         &self,
-        people: &[NewSubscriber],
+        people: &[ImportRow],
         consent: &Consent,
         list_id: Option<i64>,
         now: Millis,
     ) -> Result<ImportSummary, StoreError> {
         let mut summary = ImportSummary::default();
         for chunk in people.chunks(IMPORT_CHUNK) {
+            // One statement per set of columns (a CSV file has one set).
+            let mut shapes: Vec<[bool; 3]> = chunk.iter().map(ImportRow::columns).collect();
+            shapes.sort_unstable();
+            shapes.dedup();
             let created = on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO subscribers (email, email_key, name, language, region, status, \
-                     consent_at, consent_source, created_at, updated_at) ",
-                );
-                insert.push_values(chunk, |mut row, person| {
-                    row.push_bind(person.email.as_str())
-                        .push_bind(person.email.key())
-                        .push_bind(person.name.as_str())
-                        .push_bind(person.language.as_str())
-                        .push_bind(person.region.as_str())
-                        .push_bind(consent.status.as_str())
-                        .push_bind((consent.status == SubscriberStatus::Confirmed).then_some(now))
-                        .push_bind(consent.source.as_str())
-                        .push_bind(now)
-                        .push_bind(now);
-                });
-                insert.push(
-                    " ON CONFLICT (email_key) DO UPDATE SET email = excluded.email, \
-                     name = excluded.name, language = excluded.language, \
-                     region = excluded.region, updated_at = excluded.updated_at RETURNING id, created_at",
-                );
-                let rows: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *tx).await?;
-                // An update keeps the old created_at: only rows made now are new.
-                let created = rows.iter().filter(|(_, created_at)| *created_at == now).count();
-                let ids: Vec<i64> = rows.into_iter().map(|(id, _)| id).collect();
-                if let Some(list_id) = list_id {
-                    let mut join = sqlx::QueryBuilder::new(
-                        "INSERT INTO memberships (list_id, subscriber_id, created_at) ",
+                let mut created = 0;
+                for shape in &shapes {
+                    let rows: Vec<&ImportRow> =
+                        chunk.iter().filter(|p| p.columns() == *shape).collect();
+                    let mut insert = sqlx::QueryBuilder::new(
+                        "INSERT INTO subscribers (email, email_key, name, language, region, status, \
+                         consent_at, consent_source, created_at, updated_at) ",
                     );
-                    join.push_values(&ids, |mut row, id| {
-                        row.push_bind(list_id).push_bind(*id).push_bind(now);
+                    insert.push_values(&rows, |mut row, person| {
+                        row.push_bind(person.email.as_str())
+                            .push_bind(person.email.key())
+                            .push_bind(person.name.as_deref().unwrap_or_default())
+                            .push_bind(person.language.as_deref().unwrap_or_default())
+                            .push_bind(person.region.as_deref().unwrap_or_default())
+                            .push_bind(consent.status.as_str())
+                            .push_bind((consent.status == SubscriberStatus::Confirmed).then_some(now))
+                            .push_bind(consent.source.as_str())
+                            .push_bind(now)
+                            .push_bind(now);
                     });
-                    join.push(" ON CONFLICT DO NOTHING");
-                    join.build().execute(&mut *tx).await?;
+                    // Fixed column names only: nothing from the file reaches the SQL text.
+                    insert.push(" ON CONFLICT (email_key) DO UPDATE SET email = excluded.email");
+                    for (present, column) in shape.iter().zip(["name", "language", "region"]) {
+                        if *present {
+                            insert.push(format_args!(", {column} = excluded.{column}"));
+                        }
+                    }
+                    insert.push(", updated_at = excluded.updated_at RETURNING id, created_at");
+                    let stored: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *tx).await?;
+                    // An update keeps the old created_at: only rows made now are new.
+                    created += stored.iter().filter(|(_, created_at)| *created_at == now).count();
+                    let ids: Vec<i64> = stored.into_iter().map(|(id, _)| id).collect();
+                    if let Some(list_id) = list_id {
+                        let mut join = sqlx::QueryBuilder::new(
+                            "INSERT INTO memberships (list_id, subscriber_id, created_at) ",
+                        );
+                        join.push_values(&ids, |mut row, id| {
+                            row.push_bind(list_id).push_bind(*id).push_bind(now);
+                        });
+                        join.push(" ON CONFLICT DO NOTHING");
+                        join.build().execute(&mut *tx).await?;
+                    }
                 }
                 tx.commit().await?;
                 created as u64

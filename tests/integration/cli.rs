@@ -1,24 +1,32 @@
 //! The `willay` binary as people run it: exit codes and the words they read.
+//! Every command that touches the database runs on SQLite and on PostgreSQL.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
-use crate::helpers::shipped_locales;
+use crate::helpers::{Backend, TestDb, shipped_locales};
+use crate::on_both_backends;
 
-fn willay(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_willay"))
+/// The binary in `dir` on database `db`, with the shipped catalogue.
+fn willay(dir: &Path, db: &TestDb, args: &[&str]) -> Output {
+    command(dir, db)
+        .args(args)
+        .output()
+        .expect("the willay binary runs")
+}
+
+fn command(dir: &Path, db: &TestDb) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
+    command
         .current_dir(dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("cli.db").display()),
-        )
+        .env("DATABASE_URL", &db.url)
         .env("WILLAY_LOCALES", shipped_locales())
         .env("WILLAY_OUTBOX", dir.join("outbox"))
         .env_remove("WILLAY_SMTP_URL")
         .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("the willay binary runs")
+        .env("WILLAY_LOG", "error")
+        .env("RUST_BACKTRACE", "0");
+    command
 }
 
 fn text(output: &Output) -> (String, String) {
@@ -28,9 +36,12 @@ fn text(output: &Output) -> (String, String) {
     )
 }
 
-#[test]
-fn the_demo_sends_three_languages_and_its_reach_matches_the_outbox() {
+/// SQLite only: the demo always makes its own SQLite database in `--dir`.
+#[tokio::test]
+async fn the_demo_sends_three_languages_and_its_reach_matches_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(Backend::Sqlite, dir.path()).await;
+    let willay = |dir: &Path, args: &[&str]| willay(dir, &db, args);
     let output = willay(dir.path(), &["demo", "--dir", "demo"]);
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "{stdout}\n{stderr}");
@@ -72,9 +83,10 @@ fn the_demo_sends_three_languages_and_its_reach_matches_the_outbox() {
     );
 }
 
-#[test]
-fn csv_errors_are_reported_by_line_and_good_rows_imported() {
+async fn csv_errors_are_reported_by_line_and_good_rows_imported(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    let willay = |dir: &Path, args: &[&str]| willay(dir, &db, args);
     let csv = dir.path().join("people.csv");
     std::fs::write(
         &csv,
@@ -116,11 +128,43 @@ fn csv_errors_are_reported_by_line_and_good_rows_imported() {
             .any(|l| l.contains("peru") && l.contains("│ 2 ")),
         "{lists}"
     );
+
+    // An Excel export: CRLF line ends, a byte order mark, no end on the last
+    // line, an unknown column and a quote left open. Every line is counted
+    // right and nothing disappears without a word.
+    std::fs::write(
+        dir.path().join("excel.csv"),
+        "\u{feff}email,name,language,region,telefono\r\n\
+         luz@example.org,Luz,es,Lima,1\r\n\
+         bad@,B,es,Lima,2\r\n\
+         luz@example.org,Luz M.,es,Lima,3\r\n\
+         \"sin-cerrar@example.org,X,es,Lima,4\r\n\
+         eva@example.org,Eva,es,Ica,5\r\n\
+         flor@example.org,Flor,es,Ica,6",
+    )
+    .unwrap();
+    let output = willay(dir.path(), &["subscribers", "import", "excel.csv"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "excel.csv: line 3: `bad@` is not a valid email address: Domain is empty. (row skipped)",
+            "excel.csv: line 5: a quote (\") opened on line 5 is never closed, so lines 5–7 were read as one field and not imported; close or remove the quote and import the file again (row skipped)",
+            "excel.csv: line 1: column `telefono` is not one willay reads (email, name, language, region), so its values are ignored",
+            "excel.csv: line 4: repeats the address on line 2; this later row is kept",
+        ]
+    );
+    assert_eq!(
+        stdout,
+        "excel.csv: 1 new, 0 updated, 2 rejected, 2 warnings\n"
+    );
 }
 
-#[test]
-fn unknown_lists_and_messages_get_precise_errors() {
+async fn unknown_lists_and_messages_get_precise_errors(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    let willay = |dir: &Path, args: &[&str]| willay(dir, &db, args);
     std::fs::write(dir.path().join("p.csv"), "email\nrosa@example.org\n").unwrap();
     let output = willay(
         dir.path(),
@@ -194,13 +238,17 @@ fn a_broken_ftl_file_stops_start_up_with_file_and_line() {
     );
 }
 
-#[test]
-fn preview_shows_the_negotiated_language() {
+async fn preview_shows_the_negotiated_language(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    let willay = |dir: &Path, args: &[&str]| willay(dir, &db, args);
     let cases = [
         ("quz-PE", "Content-Language: qu"),
         ("en-GB", "Content-Language: en"),
         ("xx!!", "Content-Language: es"),
+        // Extensions and private use do not hide the language.
+        ("en-US-x-private", "Content-Language: en"),
+        ("qu-PE-u-ca-gregory", "Content-Language: qu"),
     ];
     for (tag, expected) in cases {
         let output = willay(
@@ -231,9 +279,10 @@ fn preview_shows_the_negotiated_language() {
     assert!(stdout.contains("<html lang=\"es\""));
 }
 
-#[test]
-fn bounce_reports_mark_people_bounced_and_show_in_reach() {
+async fn bounce_reports_mark_people_bounced_and_show_in_reach(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    let willay = |dir: &Path, args: &[&str]| willay(dir, &db, args);
     std::fs::write(
         dir.path().join("p.csv"),
         "email,name,language,region\nrosa@example.org,Rosa,qu,Cusco\nana@example.org,Ana,es,Ica\nluz@example.org,Luz,en,Lima\n",
@@ -302,3 +351,103 @@ Final-Recipient: rfc822; ana@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\
     let (show, _) = text(&willay(dir.path(), &["campaigns", "show", "2"]));
     assert!(show.contains("audience now: 1 confirmed people"), "{show}");
 }
+
+/// Commands that never render work from any folder: without `locales/`.
+async fn commands_that_do_not_render_need_no_catalogue(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    std::fs::write(
+        dir.path().join("p.csv"),
+        "email,name,language,region\nrosa@example.org,Rosa,qu,Cusco\n",
+    )
+    .unwrap();
+    let nowhere = dir.path().join("no-locales-here");
+    let run = |args: &[&str]| {
+        command(dir.path(), &db)
+            .env("WILLAY_LOCALES", &nowhere)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["migrate"][..],
+        &["lists", "create", "peru"],
+        &["lists"],
+        &["subscribers", "import", "p.csv", "--list", "peru"],
+        &["campaigns", "list"],
+        &["reach", "--format", "json"],
+        &["tokens", "list"],
+    ] {
+        let output = run(args);
+        assert!(output.status.success(), "{args:?}: {:?}", text(&output));
+    }
+    // Those that render still need it, and say where they looked.
+    let output = run(&["preview", "survivor-rights"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).1.contains(&format!(
+            "error: willay could not start: cannot read the catalogue at {}",
+            nowhere.display()
+        )),
+        "{:?}",
+        text(&output)
+    );
+    // Campaigns made with the catalogue are paused, resumed and cancelled without it.
+    let with = willay(
+        dir.path(),
+        &db,
+        &[
+            "campaigns",
+            "create",
+            "--message",
+            "survivor-rights",
+            "--list",
+            "peru",
+        ],
+    );
+    assert!(with.status.success(), "{:?}", text(&with));
+    let output = run(&["campaigns", "cancel", "1"]);
+    assert_eq!(text(&output).0, "campaign 1 is now cancelled\n");
+}
+
+/// `willay … | head -1`: the reader closes the pipe, willay stops quietly.
+async fn a_closed_stdout_ends_every_command_quietly(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(backend, dir.path()).await;
+    assert!(
+        willay(dir.path(), &db, &["lists", "create", "peru"])
+            .status
+            .success()
+    );
+    for args in [
+        &["preview", "survivor-rights", "--html"][..],
+        &["locales", "check"],
+        &["locales"],
+        &["lists"],
+        &["campaigns", "list"],
+        &["reach"],
+        &["reach", "--format", "csv"],
+    ] {
+        // The reading end is closed before willay starts: its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = command(dir.path(), &db)
+            .args(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
+
+on_both_backends!(
+    csv_errors_are_reported_by_line_and_good_rows_imported,
+    unknown_lists_and_messages_get_precise_errors,
+    preview_shows_the_negotiated_language,
+    bounce_reports_mark_people_bounced_and_show_in_reach,
+    commands_that_do_not_render_need_no_catalogue,
+    a_closed_stdout_ends_every_command_quietly,
+);

@@ -274,15 +274,29 @@ pub async fn columns_containing(db_url: &str, needle: &str) -> Vec<String> {
     found
 }
 
-/// Runs one statement on the test's database (to stage what a test cannot provoke).
-pub async fn execute(db_url: &str, sql: &'static str) {
+/// Runs one SQL statement with one integer parameter (`$1`) on a test's
+/// database, behind the app's back: for tests that must put the ledger or a
+/// campaign in a state no command produces (a replayed start, say).
+pub async fn execute_sql(db_url: &str, sql: &str, param: i64) -> u64 {
+    use sqlx::Connection;
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
     if db_url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
-        sqlx::query(sql).execute(&pool).await.unwrap();
-        pool.close().await;
+        let mut conn = sqlx::SqliteConnection::connect(db_url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql)
+            .bind(param)
+            .execute(&mut conn)
+            .await
+            .expect("sql")
+            .rows_affected()
     } else {
-        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
-        sqlx::query(sql).execute(&pool).await.unwrap();
-        pool.close().await;
+        let mut conn = sqlx::PgConnection::connect(db_url).await.expect("postgres");
+        sqlx::query(sql)
+            .bind(param)
+            .execute(&mut conn)
+            .await
+            .expect("sql")
+            .rows_affected()
     }
 }

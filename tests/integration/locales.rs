@@ -93,7 +93,7 @@ const BROKEN: &[(&str, i32, &[&str])] = &[
             "variable-mismatch/en/main.ftl:2:1: warning: `greeting` does not use `$name`, which the reference `es` uses at variable-mismatch/es/main.ftl:4:23 [variable-mismatch]",
             "variable-mismatch/en/main.ftl:2:21: error: `$nombre` in `greeting` is not a variable of the reference `es` (which uses `$has-name`, `$name`); only those are passed, so this text would not format [variable-mismatch]",
             "variable-mismatch/en/main.ftl:3:1: warning: `reported` does not use `$total`, which the reference `es` uses at variable-mismatch/es/main.ftl:7:28 [variable-mismatch]",
-            "variable-mismatch/en/main.ftl:3:31: error: `$number` in `reported` is not a variable of the reference `es` (which uses `$total`); only those are passed, so this text would not format [variable-mismatch]",
+            "variable-mismatch/en/main.ftl:3:31: error: `$number` in `reported` is not a variable of the reference `es` nor one willay gives every campaign message (which are `$has-name`, `$name`, `$total`); only those are passed, so this text would not format [variable-mismatch]",
             "variable-mismatch/en/main.ftl:4:5: warning: `reported.subject` does not use `$total`, which the reference `es` uses at variable-mismatch/es/main.ftl:8:18 [variable-mismatch]",
             "checked 2 locale(s) (en, es), 2 file(s): 2 error(s), 4 warning(s)",
         ],
@@ -104,6 +104,35 @@ const BROKEN: &[(&str, i32, &[&str])] = &[
         &[
             "undefined-term/qu/main.ftl:2:10: error: term `-helpline` is used but not defined in `qu`; the reference defines it at undefined-term/es/main.ftl:2:1 [undefined-term]",
             "checked 2 locale(s) (es, qu), 2 file(s): 1 error(s), 0 warning(s)",
+        ],
+    ),
+    (
+        // `$name` and `$has-name` are given to every part of every campaign
+        // message, so the translation may use them where the reference does not.
+        "person-variables",
+        1,
+        &[
+            "person-variables/en/main.ftl:4:35: error: `$total` in `invite` is not a variable of the reference `es` nor one willay gives every campaign message (which are `$has-name`, `$name`); only those are passed, so this text would not format [variable-mismatch]",
+            "checked 2 locale(s) (en, es), 2 file(s): 1 error(s), 0 warning(s)",
+        ],
+    ),
+    (
+        // Files saved with a byte order mark (Windows Notepad) read like any
+        // other, with lines and columns where the translator sees them.
+        "bom",
+        1,
+        &[
+            "bom/qu/main.ftl:3:10: error: term `-helpine` is used but not defined in `qu` [undefined-term]",
+            "checked 2 locale(s) (es, qu), 2 file(s): 1 error(s), 0 warning(s)",
+        ],
+    ),
+    (
+        // `drafts/` holds .ftl files but is no language; `notes/` holds none.
+        "stray-folder",
+        0,
+        &[
+            "stray-folder/drafts: warning: the folder name `drafts` is not a language code (two or three letters, e.g. `ay`, `cni`, `es-PE`), so willay does not load its files; rename it to add a language, or move it out of the catalogue [locale-folder]",
+            "checked 1 locale(s) (es), 1 file(s): 0 error(s), 1 warning(s)",
         ],
     ),
     (
@@ -203,6 +232,25 @@ fn json_output_lists_errors_and_warnings_with_codes_and_places() {
     assert_eq!(
         report["locales"][1]["missing"],
         serde_json::json!(["goodbye"])
+    );
+}
+
+#[test]
+fn a_catalogue_saved_with_byte_order_marks_loads_and_falls_back_past_a_broken_translation() {
+    let catalogue = Catalogue::load(&fixtures().join("bom")).expect("a BOM is no syntax error");
+    let qu: unic_langid::LanguageIdentifier = "qu".parse().unwrap();
+    let problems: Vec<String> = catalogue
+        .problems(&qu, "help")
+        .iter()
+        .map(|d| format!("{}:{:?}:{:?} {}", d.locale, d.line, d.column, d.code))
+        .collect();
+    assert_eq!(problems, ["qu:Some(3):Some(10) undefined-term"]);
+    let (text, locale) = catalogue
+        .format("help", &catalogue.chain("quz-PE"), None)
+        .unwrap();
+    assert_eq!(
+        (text.as_str(), locale.to_string().as_str()),
+        ("Llama a la Línea 100.", "es")
     );
 }
 
@@ -627,6 +675,99 @@ fn campaigns_count_fallbacks_and_strict_refuses_them() {
     );
 }
 
+/// A translation that parses but does not format is named where a manager
+/// sees it: when creating the campaign, with what `locales check` says.
+#[test]
+fn a_broken_translation_is_named_when_a_campaign_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_catalogue(&locales);
+    // Saved from Notepad (a byte order mark), with a term that uses an undefined one.
+    let shared = locales.join("qu/shared.ftl");
+    let original = std::fs::read_to_string(&shared).unwrap();
+    let broken = original.replace(
+        "*[other] { $count } warmi",
+        "*[other] { $count } { -warmi }",
+    );
+    assert_ne!(broken, original);
+    std::fs::write(&shared, format!("\u{feff}{broken}")).unwrap();
+    let diagnostic = format!(
+        "{}:36:30: error: term `-warmi` is used but not defined in `qu` [undefined-term]",
+        shared.display()
+    );
+
+    let output = willay(dir.path(), &locales, &["locales", "check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output).0,
+        format!(
+            "{diagnostic}\nchecked 3 locale(s) (en, es, qu), 9 file(s): 1 error(s), 0 warning(s)\n"
+        )
+    );
+
+    // A reviewer previewing it sees the Spanish fallback, and why.
+    let output = willay(
+        dir.path(),
+        &locales,
+        &["preview", "sterilisation-justice", "--locale", "quz-PE"],
+    );
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("Content-Language: es\n"), "{stdout}");
+    assert_eq!(
+        stderr,
+        format!(
+            "note: the `qu` translation of `sterilisation-justice` does not format; showing the `es` fallback\n  {diagnostic}\n"
+        )
+    );
+
+    std::fs::write(dir.path().join("peru.csv"), PERU).unwrap();
+    let run = |args: &[&str]| willay(dir.path(), &locales, args);
+    assert!(run(&["lists", "create", "peru"]).status.success());
+    assert!(
+        run(&["subscribers", "import", "peru.csv", "--list", "peru"])
+            .status
+            .success()
+    );
+    let create = |message: &str, strict: bool| {
+        let mut args = vec![
+            "campaigns",
+            "create",
+            "--message",
+            message,
+            "--list",
+            "peru",
+            "--at",
+            "2030-01-01T00:00:00Z",
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        run(&args)
+    };
+    assert_eq!(
+        text(&create("sterilisation-justice", false)),
+        (
+            "created campaign 1 (scheduled)\n".into(),
+            format!(
+                "warning: the message has a `qu` translation that does not format; 2 subscriber(s) will receive it in `es`\n  {diagnostic}\n"
+            )
+        )
+    );
+    let refused = create("sterilisation-justice", true);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused).1,
+        "note: no campaign was created; fix or add the translation (see `willay locales check`) or go ahead without --strict\n\
+         error: refused (--strict): 2 subscriber(s) would receive `sterilisation-justice` in `es` instead of `qu` (it has a `qu` translation that does not format)\n"
+    );
+    // A message that does not use the broken term is Quechua as ever.
+    assert_eq!(
+        text(&create("survivor-rights", true)),
+        ("created campaign 2 (scheduled)\n".into(), String::new())
+    );
+}
+
 async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
     let scratch = tempfile::tempdir().unwrap();
     copy_catalogue_without(scratch.path(), "qu", "survivor-rights");
@@ -642,6 +783,7 @@ async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
         wanted: "qu".into(),
         used: "es".into(),
         people: 2,
+        broken: vec![],
     }];
     let refused = match t.app.create_campaign_checked(&request, true).await {
         Err(ScheduleError::Refused(refused)) => refused,

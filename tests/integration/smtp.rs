@@ -125,6 +125,11 @@ impl Drop for SmtpServer {
 #[derive(Debug, Clone)]
 pub struct Received {
     pub to: String,
+    /// The display name and address of `From`.
+    pub from_name: String,
+    pub from_address: String,
+    /// `Date`, as Unix seconds; `None` when missing or unparseable.
+    pub date: Option<i64>,
     pub subject: String,
     pub message_id: String,
     pub content_language: String,
@@ -158,8 +163,15 @@ impl Received {
             .content_type()
             .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
             .unwrap_or_default();
+        let from = message.from().and_then(|a| a.first());
         Self {
             to,
+            from_name: from.and_then(|a| a.name()).unwrap_or_default().to_owned(),
+            from_address: from
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_owned(),
+            date: message.date().map(|d| d.to_timestamp()),
             subject: message.subject().unwrap_or_default().to_owned(),
             message_id: message.message_id().unwrap_or_default().to_owned(),
             content_language: header("Content-Language"),

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use super::inventory::{Entry, Locale, Pattern, ReferenceKind};
 use super::{Code, Diagnostic, Severity};
-use crate::catalogue::{REFERENCE_LOCALE, file_name};
+use crate::catalogue::loader::file_name;
+use crate::catalogue::{PERSON_VARIABLES, REFERENCE_LOCALE};
 
 /// Every `-term` and message reference must resolve within its own locale:
 /// Fluent formats a message with its locale's bundle only.
@@ -27,16 +28,19 @@ pub(super) fn check_references(locale: &Locale, all: &[Locale], out: &mut Vec<Di
             })
             .map(|r| format!("; the reference defines it at {}", r.at))
             .unwrap_or_default();
-        out.push(Diagnostic::at(
-            Severity::Error,
-            code,
-            &locale.name,
-            &used.at,
-            format!(
-                "{kind} `{}` is used but not defined in `{}`{hint}",
-                used.id, locale.name
-            ),
-        ));
+        out.push(
+            Diagnostic::at(
+                Severity::Error,
+                code,
+                &locale.name,
+                &used.at,
+                format!(
+                    "{kind} `{}` is used but not defined in `{}`{hint}",
+                    used.id, locale.name
+                ),
+            )
+            .inside(&used.from),
+        );
     }
 }
 
@@ -47,25 +51,33 @@ pub(super) fn check_campaign_messages(reference: &Locale, out: &mut Vec<Diagnost
             continue;
         }
         if !message.attributes.contains_key("preheader") {
-            out.push(Diagnostic::at(
-                Severity::Error,
-                Code::MissingAttribute,
-                &reference.name,
-                &message.at,
-                format!(
-                    "campaign message `{id}` has `.subject` but no `.preheader`; \
+            out.push(
+                Diagnostic::at(
+                    Severity::Error,
+                    Code::MissingAttribute,
+                    &reference.name,
+                    &message.at,
+                    format!(
+                        "campaign message `{id}` has `.subject` but no `.preheader`; \
                      a campaign message needs both, so it cannot be sent"
-                ),
-            ));
+                    ),
+                )
+                .inside(id),
+            );
         }
         if message.value.is_none() {
-            out.push(Diagnostic::at(
-                Severity::Error,
-                Code::MissingValue,
-                &reference.name,
-                &message.at,
-                format!("campaign message `{id}` has no text (the email body), only attributes"),
-            ));
+            out.push(
+                Diagnostic::at(
+                    Severity::Error,
+                    Code::MissingValue,
+                    &reference.name,
+                    &message.at,
+                    format!(
+                        "campaign message `{id}` has no text (the email body), only attributes"
+                    ),
+                )
+                .inside(id),
+            );
         }
     }
 }
@@ -93,7 +105,7 @@ pub(super) fn compare(reference: &Locale, translation: &Locale, out: &mut Vec<Di
                     ),
                 ));
             }
-            Some(found) => compare_entry(id, wanted, found, t, true, out),
+            Some(found) => compare_entry(id, wanted, found, t, Kind::of_message(wanted), out),
         }
     }
     for (id, extra) in &translation.messages {
@@ -114,7 +126,28 @@ pub(super) fn compare(reference: &Locale, translation: &Locale, out: &mut Vec<Di
     // shared term is called with the reference's arguments.
     for (id, found) in &translation.terms {
         if let Some(wanted) = reference.terms.get(id) {
-            compare_entry(id, wanted, found, t, false, out);
+            compare_entry(id, wanted, found, t, Kind::Term, out);
+        }
+    }
+}
+
+/// What kind of entry is compared: it decides which variables it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A message with `.subject`: the renderer gives it [`PERSON_VARIABLES`].
+    Campaign,
+    /// Any other message (footer, web page): given what the reference uses.
+    Message,
+    /// A term: called with the reference's arguments.
+    Term,
+}
+
+impl Kind {
+    fn of_message(reference: &Entry) -> Self {
+        if reference.attributes.contains_key("subject") {
+            Kind::Campaign
+        } else {
+            Kind::Message
         }
     }
 }
@@ -124,11 +157,24 @@ fn compare_entry(
     wanted: &Entry,
     found: &Entry,
     locale: &str,
-    is_message: bool,
+    kind: Kind,
     out: &mut Vec<Diagnostic>,
 ) {
+    let is_message = kind != Kind::Term;
+    let given: &[&str] = if kind == Kind::Campaign {
+        &PERSON_VARIABLES
+    } else {
+        &[]
+    };
+    let variables = |label: &str, w: &Pattern, f: &Pattern, out: &mut Vec<Diagnostic>| {
+        let before = out.len();
+        compare_variables(label, w, f, locale, given, out);
+        for diagnostic in &mut out[before..] {
+            diagnostic.entry = Some(id.to_owned());
+        }
+    };
     match (&wanted.value, &found.value) {
-        (Some(w), Some(f)) => compare_variables(id, w, f, locale, out),
+        (Some(w), Some(f)) => variables(id, w, f, out),
         (Some(_), None) => out.push(Diagnostic::at(
             Severity::Error,
             Code::MissingValue,
@@ -143,7 +189,7 @@ fn compare_entry(
     }
     for (name, w) in &wanted.attributes {
         match found.attributes.get(name) {
-            Some(f) => compare_variables(&format!("{id}.{name}"), w, f, locale, out),
+            Some(f) => variables(&format!("{id}.{name}"), w, f, out),
             None if is_message => out.push(Diagnostic::at(
                 Severity::Error,
                 Code::MissingAttribute,
@@ -154,7 +200,8 @@ fn compare_entry(
                      it cannot be sent in `{locale}` without it",
                     w.at
                 ),
-            )),
+            )
+            .inside(id)),
             None => {}
         }
     }
@@ -176,30 +223,44 @@ fn compare_entry(
     }
 }
 
-/// Compares the `$variables` of one pattern (a message's text or one attribute).
+/// Compares the `$variables` of one pattern (a message's text or one
+/// attribute); `given` are the variables willay passes besides the reference's.
 fn compare_variables(
     label: &str,
     wanted: &Pattern,
     found: &Pattern,
     locale: &str,
+    given: &[&str],
     out: &mut Vec<Diagnostic>,
 ) {
     let expected: BTreeSet<&str> = wanted.variables.keys().map(String::as_str).collect();
     for (name, at) in &found.variables {
-        if !expected.contains(name.as_str()) {
-            out.push(Diagnostic::at(
-                Severity::Error,
-                Code::VariableMismatch,
-                locale,
-                at,
-                format!(
-                    "`${name}` in `{label}` is not a variable of the reference \
-                     `{REFERENCE_LOCALE}` (which uses {}); only those are passed, so this \
-                     text would not format",
-                    list_variables(&expected)
-                ),
-            ));
+        if expected.contains(name.as_str()) || given.contains(&name.as_str()) {
+            continue;
         }
+        let message = if given.is_empty() {
+            format!(
+                "`${name}` in `{label}` is not a variable of the reference \
+                 `{REFERENCE_LOCALE}` (which uses {}); only those are passed, so this \
+                 text would not format",
+                list_variables(&expected)
+            )
+        } else {
+            let accepted: BTreeSet<&str> = expected.iter().chain(given).copied().collect();
+            format!(
+                "`${name}` in `{label}` is not a variable of the reference \
+                 `{REFERENCE_LOCALE}` nor one willay gives every campaign message (which \
+                 are {}); only those are passed, so this text would not format",
+                list_variables(&accepted)
+            )
+        };
+        out.push(Diagnostic::at(
+            Severity::Error,
+            Code::VariableMismatch,
+            locale,
+            at,
+            message,
+        ));
     }
     for (name, at) in &wanted.variables {
         if !found.variables.contains_key(name) {

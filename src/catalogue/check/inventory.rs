@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use fluent_syntax::ast;
 
 use super::{Code, Diagnostic, Severity};
-use crate::catalogue::{CatalogueError, line_column, syntax_error};
+use crate::catalogue::CatalogueError;
+use crate::catalogue::loader::{line_column, read_ftl, syntax_error};
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,8 @@ pub(super) struct Reference {
     /// Terms keep their leading `-`, as translators write them.
     pub id: String,
     pub at: Location,
+    /// The message or term whose text holds the reference.
+    pub from: String,
 }
 
 /// Everything one locale folder defines and uses.
@@ -99,22 +102,13 @@ impl Source<'_> {
 }
 
 impl Locale {
-    /// Reads every `.ftl` file of `folder`, adding syntax errors and duplicates to `out`.
+    /// Reads the `.ftl` `files` of `folder`, adding syntax errors and duplicates to `out`.
     pub fn read(
         name: String,
         folder: &Path,
+        files: &[PathBuf],
         out: &mut Vec<Diagnostic>,
     ) -> Result<Self, CatalogueError> {
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| CatalogueError::Io { path, source }
-        };
-        let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-            .map_err(io(folder))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "ftl"))
-            .collect();
-        files.sort();
         let mut locale = Locale {
             name,
             folder: folder.to_owned(),
@@ -125,8 +119,8 @@ impl Locale {
             broken: BTreeSet::new(),
             review: Vec::new(),
         };
-        for path in &files {
-            let text = std::fs::read_to_string(path).map_err(io(path))?;
+        for path in files {
+            let text = read_ftl(path)?;
             let source = Source { path, text: &text };
             let resource = match fluent_syntax::parser::parse(text.as_str()) {
                 Ok(resource) => resource,
@@ -141,6 +135,7 @@ impl Locale {
                             column: Some(e.column),
                             code: Code::Syntax,
                             message: e.message,
+                            entry: None,
                         });
                     }
                     resource
@@ -185,6 +180,7 @@ impl Locale {
         let mut pattern = |p: &ast::Pattern<&str>, at: Location| {
             let mut walk = Walk {
                 source,
+                entry: &id,
                 variables: BTreeMap::new(),
                 references: &mut self.references,
             };
@@ -229,6 +225,7 @@ impl Locale {
                     "`{id}` is already defined at {}; a locale may define it only once",
                     first.at
                 ),
+                entry: Some(id.clone()),
             });
         } else {
             defined.insert(id, entry);
@@ -240,6 +237,8 @@ impl Locale {
 /// definitions of referenced terms: a term's `$count` is its own parameter.
 struct Walk<'a, 's> {
     source: &'a Source<'s>,
+    /// The message or term being walked.
+    entry: &'a str,
     variables: BTreeMap<String, Location>,
     references: &'a mut Vec<Reference>,
 }
@@ -281,6 +280,7 @@ impl Walk<'_, '_> {
                     kind: ReferenceKind::Term,
                     id: format!("-{}", id.name),
                     at: self.source.at(id.name, 1),
+                    from: self.entry.to_owned(),
                 });
                 if let Some(arguments) = arguments {
                     self.arguments(arguments);
@@ -291,6 +291,7 @@ impl Walk<'_, '_> {
                     kind: ReferenceKind::Message,
                     id: id.name.to_owned(),
                     at: self.source.at(id.name, 0),
+                    from: self.entry.to_owned(),
                 });
             }
             ast::InlineExpression::Placeable { expression } => self.expression(expression),
@@ -343,7 +344,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.ftl"), source).unwrap();
         let mut out = Vec::new();
-        let locale = Locale::read("es".into(), dir.path(), &mut out).unwrap();
+        let files = [dir.path().join("a.ftl")];
+        let locale = Locale::read("es".into(), dir.path(), &files, &mut out).unwrap();
         (locale, out)
     }
 
