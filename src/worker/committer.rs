@@ -31,8 +31,8 @@ pub struct Committed {
     pub released: u64,
 }
 
-// Outcomes written per transaction at most.
-const COMMIT_BATCH: usize = 256;
+/// Outcomes written per transaction at most.
+pub const COMMIT_BATCH: usize = 256;
 // How long the first outcome of a batch waits for company. Every transaction
 // rewrites the ledger pages it touches (and on SQLite takes the write lock),
 // so 256 outcomes in one cost about what 10 do; waiting a few milliseconds

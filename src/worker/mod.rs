@@ -32,6 +32,15 @@ pub use crate::privacy::redact_addresses;
 pub use retry::RetryPolicy;
 pub use watch::WATCH_INTERVAL;
 
+/// The most messages a worker killed with SIGKILL can have sent without
+/// recording them, which another worker will send again: SMTP has no
+/// two-phase commit. Sends in flight (`concurrency`), the one the pipeline
+/// holds, the outcome queue (`2 × concurrency`), and the batch the committer
+/// is gathering or writing.
+pub fn unrecorded_bound(concurrency: usize) -> usize {
+    concurrency + 1 + 2 * concurrency + committer::COMMIT_BATCH
+}
+
 use self::claimer::Claimer;
 use self::gate::RelayGate;
 use self::lease::Leases;

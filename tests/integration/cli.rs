@@ -328,7 +328,7 @@ Final-Recipient: rfc822; ana@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\
     );
     assert_eq!(
         stdout.trim(),
-        "2 marked bounced, 0 already bounced, 0 unknown address(es), 1 skipped"
+        "2 marked bounced, 0 already bounced, 0 unsubscribed after a complaint, 0 unknown address(es), 1 skipped"
     );
 
     let (json, _) = text(&willay(dir.path(), &["reach", "--format", "json"]));

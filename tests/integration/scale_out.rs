@@ -203,7 +203,7 @@ async fn a_killed_worker_is_taken_over_and_nothing_is_lost(backend: Backend) {
     assert!(taken_over > 0, "the dead worker's rows were taken over");
     // Only messages the dead worker had sent but not yet recorded can repeat.
     assert!(
-        duplicates <= CONCURRENCY * 5,
+        duplicates <= willay::worker::unrecorded_bound(CONCURRENCY),
         "{duplicates} duplicates exceed the in-flight bound"
     );
     assert_all_sent(
