@@ -6,8 +6,10 @@
 #   benches/campaign.sh                 # N = 628,000, SQLite and PostgreSQL
 #   N=20000 benches/campaign.sh         # a smaller run
 #   BACKENDS=sqlite benches/campaign.sh # one backend
+#   BACKENDS=postgres WORKERS=4 benches/campaign.sh   # 4 worker processes sharing PostgreSQL
 #
-# Environment: N, BACKENDS ("sqlite postgres"), CONCURRENCY (16), BATCH (1000),
+# Environment: N, BACKENDS ("sqlite postgres"), WORKERS (1), CONCURRENCY (16 per
+# worker; smtp-source gets CONCURRENCY x WORKERS sessions), BATCH (1000),
 # POSTGRES_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test), RESULTS (benches/results.md),
 # NO_RESULTS=1 to print without appending.
 set -euo pipefail
@@ -17,6 +19,8 @@ N=${N:-628000}
 BACKENDS=${BACKENDS:-"sqlite postgres"}
 CONCURRENCY=${CONCURRENCY:-16}
 BATCH=${BATCH:-1000}
+WORKERS=${WORKERS:-1}
+SESSIONS=$((CONCURRENCY * WORKERS))
 POSTGRES_ADMIN_URL=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}
 RESULTS=${RESULTS:-benches/results.md}
 
@@ -58,10 +62,10 @@ SIZE=$((SIZE / 3))
 unset WILLAY_OUTBOX
 echo "== message size: $SIZE bytes (mean of es, en, qu)"
 
-echo "== ceiling: smtp-source, $N messages of $SIZE bytes, $CONCURRENCY sessions"
+echo "== ceiling: smtp-source, $N messages of $SIZE bytes, $SESSIONS sessions"
 before=$(sink_total)
 start=$(date +%s.%N)
-smtp-source -d -l "$SIZE" -m "$N" -s "$CONCURRENCY" -f noticias@example.org -t b@example.org "127.0.0.1:$PORT"
+smtp-source -d -l "$SIZE" -m "$N" -s "$SESSIONS" -f noticias@example.org -t b@example.org "127.0.0.1:$PORT"
 end=$(date +%s.%N)
 CEILING=$(python3 -c "print(round($N / ($end - $start)))")
 echo "   smtp-source: $CEILING msg/s (sink received $(( $(sink_total) - before )))"
@@ -98,22 +102,28 @@ for backend in $BACKENDS; do
     echo "   import: ${IMPORT}s"
     $WILLAY campaigns create --message survivor-rights --list bench --at 2000-01-01T00:00:00Z >/dev/null
 
-    echo "== $backend: send (worker --concurrency $CONCURRENCY --batch-size $BATCH)"
+    echo "== $backend: send ($WORKERS x worker --concurrency $CONCURRENCY --batch-size $BATCH)"
     before=$(sink_total)
     start=$(date +%s.%N)
-    /usr/bin/time -v -o "$WORK/time.txt" $WILLAY --smtp-url "smtp://127.0.0.1:$PORT?tls=none" \
-        worker --until-idle --concurrency "$CONCURRENCY" --batch-size "$BATCH" >/dev/null
+    pids=()
+    for w in $(seq 1 "$WORKERS"); do
+        /usr/bin/time -v -o "$WORK/time.$w.txt" $WILLAY --smtp-url "smtp://127.0.0.1:$PORT?tls=none" \
+            worker --until-idle --concurrency "$CONCURRENCY" --batch-size "$BATCH" >/dev/null &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid"; done
     end=$(date +%s.%N)
     sleep 0.5
     RECEIVED=$(( $(sink_total) - before ))
     RATE=$(python3 -c "print(round($N / ($end - $start)))")
     RATIO=$(python3 -c "print(round($RATE / $CEILING, 2))")
-    RSS=$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$WORK/time.txt")
-    echo "   willay: $RATE msg/s = ${RATIO} × smtp-source; peak RSS ${RSS} MB; sink received $RECEIVED of $N"
+    # The largest worker's peak resident memory.
+    RSS=$(awk -F': ' '/Maximum resident/ {printf "%.0f\n", $2/1024}' "$WORK"/time.*.txt | sort -n | tail -1)
+    echo "   willay: $RATE msg/s = ${RATIO} x smtp-source; peak RSS ${RSS} MB per worker; sink received $RECEIVED of $N"
     [ "$RECEIVED" -eq "$N" ] || { echo "   the sink did not receive every message" >&2; exit 1; }
-    line="| $(date -u +%Y-%m-%d) | $machine | $backend | $N | $RATE | $CEILING | $RATIO | $IMPORT | $RSS | $RECEIVED |"
+    line="| $(date -u +%Y-%m-%d) | $machine | $backend | $WORKERS | $N | $RATE | $CEILING | $RATIO | $IMPORT | $RSS | $RECEIVED |"
     if [ -z "${NO_RESULTS:-}" ]; then
-        [ -f "$RESULTS" ] || printf '# Campaign benchmark results\n\nAppended by `benches/campaign.sh`.\n\n| date | machine | backend | N | willay msg/s | smtp-source msg/s | ratio | import s | worker peak RSS MB | sink received |\n|---|---|---|---|---|---|---|---|---|---|\n' >"$RESULTS"
+        [ -f "$RESULTS" ] || printf '# Campaign benchmark results\n\nAppended by `benches/campaign.sh`.\n\n| date | machine | backend | workers | N | willay msg/s | smtp-source msg/s | ratio | import s | worker peak RSS MB | sink received |\n|---|---|---|---|---|---|---|---|---|---|---|\n' >"$RESULTS"
         echo "$line" >>"$RESULTS"
     fi
     [ "$backend" = postgres ] && psql "$POSTGRES_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"

@@ -12,8 +12,9 @@ CREATE TABLE worker_leases (
 );
 
 -- Through which target lists each ledger row's person was reached, recorded
--- when the audience is expanded: reach by list must not change when people
--- later leave a list or are erased.
+-- when a campaign with several lists is expanded: reach by list must not
+-- change when people later leave a list or are erased. (With one target
+-- list, every row was reached through it.)
 CREATE TABLE delivery_lists (
     campaign_id   BIGINT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
     subscriber_id BIGINT NOT NULL,
@@ -24,4 +25,5 @@ INSERT INTO delivery_lists (campaign_id, subscriber_id, list_id)
 SELECT d.campaign_id, d.subscriber_id, m.list_id
 FROM deliveries d
 JOIN campaign_lists cl ON cl.campaign_id = d.campaign_id
-JOIN memberships m ON m.list_id = cl.list_id AND m.subscriber_id = d.subscriber_id;
+JOIN memberships m ON m.list_id = cl.list_id AND m.subscriber_id = d.subscriber_id
+WHERE (SELECT COUNT(*) FROM campaign_lists o WHERE o.campaign_id = d.campaign_id) > 1;

@@ -103,13 +103,19 @@ const BY_LOCALE: &str = reach_sql!(
     "GROUP BY COALESCE(d.locale, '-') ORDER BY 1"
 );
 const BY_REGION: &str = reach_sql!("d.region", "", "GROUP BY d.region ORDER BY 1");
-// Through the lists recorded at expansion, not today's memberships: leaving a
-// list (or being erased) must not change what a past campaign reached.
+// Through the lists a row's person was on when the campaign was expanded, not
+// today's memberships: leaving a list (or being erased) must not change what a
+// past campaign reached. A one-list campaign reached everyone through its list;
+// for several lists, expansion recorded each person's in `delivery_lists`.
 const BY_LIST: &str = reach_sql!(
     "l.name",
-    "JOIN delivery_lists dl ON dl.campaign_id = d.campaign_id AND dl.subscriber_id = d.subscriber_id \
-     JOIN lists l ON l.id = dl.list_id",
-    "GROUP BY l.name ORDER BY 1"
+    "JOIN campaign_lists cl ON cl.campaign_id = d.campaign_id \
+     JOIN lists l ON l.id = cl.list_id",
+    "AND (NOT EXISTS (SELECT 1 FROM campaign_lists o \
+            WHERE o.campaign_id = d.campaign_id AND o.list_id <> cl.list_id) \
+          OR EXISTS (SELECT 1 FROM delivery_lists dl WHERE dl.campaign_id = d.campaign_id \
+            AND dl.subscriber_id = d.subscriber_id AND dl.list_id = cl.list_id)) \
+     GROUP BY l.name ORDER BY 1"
 );
 const BY_CAMPAIGN: &str = reach_sql!(
     "CAST(d.campaign_id AS TEXT)",

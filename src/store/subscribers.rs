@@ -85,6 +85,17 @@ impl Store {
                 for shape in &shapes {
                     let rows: Vec<&ImportRow> =
                         chunk.iter().filter(|p| p.columns() == *shape).collect();
+                    // Counted before the upsert: a timestamp cannot tell a row
+                    // made now from one imported earlier in the same millisecond.
+                    let mut known = sqlx::QueryBuilder::new(
+                        "SELECT COUNT(*) FROM subscribers WHERE email_key IN (",
+                    );
+                    let mut keys = known.separated(", ");
+                    for person in &rows {
+                        keys.push_bind(person.email.key());
+                    }
+                    known.push(")");
+                    let known: i64 = known.build_query_scalar().fetch_one(&mut *tx).await?;
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO subscribers (email, email_key, name, language, region, status, \
                          consent_at, consent_source, created_at, updated_at) ",
@@ -108,11 +119,9 @@ impl Store {
                             insert.push(format_args!(", {column} = excluded.{column}"));
                         }
                     }
-                    insert.push(", updated_at = excluded.updated_at RETURNING id, created_at");
-                    let stored: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *tx).await?;
-                    // An update keeps the old created_at: only rows made now are new.
-                    created += stored.iter().filter(|(_, created_at)| *created_at == now).count();
-                    let ids: Vec<i64> = stored.into_iter().map(|(id, _)| id).collect();
+                    insert.push(", updated_at = excluded.updated_at RETURNING id");
+                    let ids: Vec<i64> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
+                    created += ids.len() - known as usize;
                     if let Some(list_id) = list_id {
                         let mut join = sqlx::QueryBuilder::new(
                             "INSERT INTO memberships (list_id, subscriber_id, created_at) ",

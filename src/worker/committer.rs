@@ -42,6 +42,11 @@ const COMMIT_LINGER: Duration = Duration::from_millis(20);
 const RECORD_ATTEMPTS: u32 = 10;
 
 /// Writes outcomes back in batches until the channel closes.
+///
+/// One batch is written while the next is gathered: senders hand their
+/// outcomes over and go on sending instead of waiting for the database (a
+/// PostgreSQL commit waits for its WAL flush; the outcome queue holds a few
+/// milliseconds of sending).
 pub async fn commit_outcomes(
     store: Store,
     bounce_threshold: i64,
@@ -49,38 +54,82 @@ pub async fn commit_outcomes(
     committed: Arc<Notify>,
 ) -> Result<Committed, StoreError> {
     let mut counts = Committed::default();
-    let mut batch = Vec::with_capacity(COMMIT_BATCH);
-    let mut outcomes = Vec::with_capacity(COMMIT_BATCH);
-    while settled.recv_many(&mut batch, COMMIT_BATCH).await > 0 {
-        let deadline = tokio::time::Instant::now() + COMMIT_LINGER;
-        while batch.len() < COMMIT_BATCH {
-            let room = COMMIT_BATCH - batch.len();
-            match tokio::time::timeout_at(deadline, settled.recv_many(&mut batch, room)).await {
-                Ok(n) if n > 0 => {}
-                _ => break,
-            }
-        }
-        // Nearly always one owner; a new lease epoch mid-batch makes two.
-        batch.sort_by(|a, b| a.owner.cmp(&b.owner));
-        for group in batch.chunk_by(|a, b| a.owner == b.owner) {
-            outcomes.clear();
-            outcomes.extend(group.iter().map(|s| s.outcome.clone()));
-            record(&store, &group[0].owner, &outcomes, bounce_threshold).await?;
-        }
-        for Settled { outcome, .. } in batch.drain(..) {
-            match outcome {
-                DeliveryOutcome::Sent { .. } => counts.sent += 1,
-                DeliveryOutcome::Retry { .. } | DeliveryOutcome::Deferred { .. } => {
-                    counts.retried += 1
+    let mut next = Vec::with_capacity(COMMIT_BATCH);
+    let mut open = true;
+    let mut writing = None;
+    loop {
+        if writing.is_none() {
+            if next.is_empty() {
+                if !open || settled.recv_many(&mut next, COMMIT_BATCH).await == 0 {
+                    break;
                 }
-                DeliveryOutcome::Failed { .. } => counts.failed += 1,
-                DeliveryOutcome::Skipped { .. } => counts.skipped += 1,
-                DeliveryOutcome::Released { .. } => counts.released += 1,
+                open = linger(&mut settled, &mut next).await;
+            }
+            let batch = std::mem::replace(&mut next, Vec::with_capacity(COMMIT_BATCH));
+            writing = Some(Box::pin(write(&store, batch, bounce_threshold)));
+        }
+        let write = writing.as_mut().expect("a write is under way");
+        let room = COMMIT_BATCH - next.len();
+        tokio::select! {
+            written = write => {
+                writing = None;
+                counts.add(&written?);
+                committed.notify_one();
+            }
+            received = settled.recv_many(&mut next, room), if open && room > 0 => {
+                open = received > 0;
             }
         }
-        committed.notify_one();
     }
     Ok(counts)
+}
+
+/// Lets the first outcomes of a batch wait up to [`COMMIT_LINGER`] for more;
+/// false once the channel is closed.
+async fn linger(settled: &mut mpsc::Receiver<Settled>, batch: &mut Vec<Settled>) -> bool {
+    let deadline = tokio::time::Instant::now() + COMMIT_LINGER;
+    while batch.len() < COMMIT_BATCH {
+        let room = COMMIT_BATCH - batch.len();
+        match tokio::time::timeout_at(deadline, settled.recv_many(batch, room)).await {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    true
+}
+
+/// Records one batch, grouped by lease owner; returns it for counting.
+async fn write(
+    store: &Store,
+    mut batch: Vec<Settled>,
+    bounce_threshold: i64,
+) -> Result<Vec<Settled>, StoreError> {
+    // Nearly always one owner; a new lease epoch mid-batch makes two.
+    batch.sort_by(|a, b| a.owner.cmp(&b.owner));
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for group in batch.chunk_by(|a, b| a.owner == b.owner) {
+        outcomes.clear();
+        outcomes.extend(group.iter().map(|s| s.outcome.clone()));
+        record(store, &group[0].owner, &outcomes, bounce_threshold).await?;
+    }
+    Ok(batch)
+}
+
+impl Committed {
+    fn add(&mut self, written: &[Settled]) {
+        for Settled { outcome, .. } in written {
+            match outcome {
+                DeliveryOutcome::Sent { .. } => self.sent += 1,
+                DeliveryOutcome::Retry { .. } | DeliveryOutcome::Deferred { .. } => {
+                    self.retried += 1
+                }
+                DeliveryOutcome::Failed { .. } => self.failed += 1,
+                DeliveryOutcome::Skipped { .. } => self.skipped += 1,
+                DeliveryOutcome::Released { .. } => self.released += 1,
+            }
+        }
+    }
 }
 
 async fn record(

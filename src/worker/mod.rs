@@ -35,10 +35,10 @@ pub use watch::WATCH_INTERVAL;
 /// The most messages a worker killed with SIGKILL can have sent without
 /// recording them, which another worker will send again: SMTP has no
 /// two-phase commit. Sends in flight (`concurrency`), the one the pipeline
-/// holds, the outcome queue (`2 × concurrency`), and the batch the committer
-/// is gathering or writing.
+/// holds, the outcome queue (`2 × concurrency`), the batch being written and
+/// the one being gathered meanwhile.
 pub fn unrecorded_bound(concurrency: usize) -> usize {
-    concurrency + 1 + 2 * concurrency + committer::COMMIT_BATCH
+    concurrency + 1 + 2 * concurrency + 2 * committer::COMMIT_BATCH
 }
 
 use self::claimer::Claimer;

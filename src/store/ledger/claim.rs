@@ -117,7 +117,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                    // ...but counts under each of those lists in reach by list.
+                    // ...but counts under each of those lists in reach by list. With
+                    // one target list there is nothing to record: every row came
+                    // through it (reach reads that from campaign_lists).
                     sqlx::query(
                         "INSERT INTO delivery_lists (campaign_id, subscriber_id, list_id) \
                          SELECT $1, s.id, m.list_id \
@@ -125,6 +127,7 @@ impl Store {
                          JOIN memberships m ON m.subscriber_id = s.id \
                          JOIN campaign_lists cl ON cl.list_id = m.list_id \
                          WHERE cl.campaign_id = $1 AND s.status = 'confirmed' \
+                         AND (SELECT COUNT(*) FROM campaign_lists o WHERE o.campaign_id = $1) > 1 \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(id)
