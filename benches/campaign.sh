@@ -24,13 +24,17 @@ SESSIONS=$((CONCURRENCY * WORKERS))
 POSTGRES_ADMIN_URL=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/test}
 RESULTS=${RESULTS:-benches/results.md}
 
-# Postfix's test tools only; the Postfix mail system itself is never started.
-if ! command -v smtp-sink >/dev/null; then
-    echo "== installing postfix (for smtp-sink and smtp-source)"
+# Postfix's test tools only; the Postfix mail system itself is never started
+# ("No configuration" leaves it without a main.cf).
+need=()
+command -v smtp-sink >/dev/null || need+=(postfix)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "== installing ${need[*]} (for smtp-sink, smtp-source and peak memory)"
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-command -v /usr/bin/time >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 
 echo "== building willay (release)"
 cargo build --release --quiet
@@ -46,9 +50,11 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # -c prints a running counter of delivered messages: the last `mesg=` is the total.
 smtp-sink -u nobody -c "127.0.0.1:$PORT" 1000 >"$WORK/sink.log" 2>&1 &
 SINK_PID=$!
-sleep 0.5
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 sink_count() { grep -o 'mesg=[0-9]*' "$WORK/sink.log" | tail -1 | cut -d= -f2 || echo 0; }
 sink_total() { local n; n=$(sink_count); echo "${n:-0}"; }
+# The sink's counter lags the last message by a moment.
+sink_reaches() { for _ in $(seq 1 100); do [ "$(sink_total)" -ge "$1" ] && return 0; sleep 0.05; done; return 1; }
 
 # The size of a real willay message: render one per locale into the outbox.
 export DATABASE_URL="sqlite://$WORK/size.db" WILLAY_OUTBOX="$WORK/size-outbox"
@@ -113,7 +119,7 @@ for backend in $BACKENDS; do
     done
     for pid in "${pids[@]}"; do wait "$pid"; done
     end=$(date +%s.%N)
-    sleep 0.5
+    sink_reaches $((before + N)) || true
     RECEIVED=$(( $(sink_total) - before ))
     RATE=$(python3 -c "print(round($N / ($end - $start)))")
     RATIO=$(python3 -c "print(round($RATE / $CEILING, 2))")

@@ -1,3 +1,5 @@
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -9,6 +11,8 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("willay=info,warn")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for people: not in log files or CI output.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match willay::cli::Cli::parse().run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
