@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use willay::config::WorkerArgs;
 use willay::domain::{CampaignStatus, DeliveryState, SubscriberStatus};
-use willay::store::{DeliveryRow, ReachFilter};
+use willay::store::DeliveryRow;
 
 use crate::helpers::{Backend, TestApp, shipped_locales};
 use crate::on_both_backends;
@@ -85,14 +85,7 @@ async fn hard_bounces_fail_at_once_and_stop_later_mail(backend: Backend) {
         let person = t.app.store.subscriber(row.subscriber_id).await.unwrap();
         assert_eq!(person.status, SubscriberStatus::Bounced);
     }
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!((reach.totals.bounced, reach.totals.failed), (2, 2));
 
     // The next campaign leaves the bounced addresses out.
@@ -408,14 +401,7 @@ async fn a_spam_complaint_unsubscribes_and_counts_in_reach(backend: Backend) {
     assert_eq!((imported.complaints, imported.marked), (1, 0));
     let person = t.app.store.subscriber(complainer).await.unwrap();
     assert_eq!(person.status, SubscriberStatus::Unsubscribed);
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!(reach.totals.unsubscribed_since, 1);
 }
 

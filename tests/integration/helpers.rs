@@ -200,6 +200,17 @@ impl TestApp {
             .expect("import")
     }
 
+    /// Reach of one campaign.
+    pub async fn reach_of(&self, campaign: i64) -> willay::store::Reach {
+        self.app
+            .store
+            .reach(willay::store::ReachFilter {
+                campaign_id: Some(campaign),
+            })
+            .await
+            .unwrap()
+    }
+
     /// Runs a worker until nothing is left to do.
     pub async fn run_worker(&self) -> WorkerReport {
         self.run_worker_with(WorkerArgs {

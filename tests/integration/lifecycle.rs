@@ -6,7 +6,6 @@ use tokio_util::sync::CancellationToken;
 use willay::campaigns::CampaignAction;
 use willay::config::WorkerArgs;
 use willay::domain::CampaignStatus;
-use willay::store::ReachFilter;
 use willay::worker::{WATCH_INTERVAL, WorkerReport};
 
 use crate::helpers::{Backend, TestApp, shipped_locales};
@@ -110,14 +109,7 @@ async fn cancelling_mid_send_skips_everything_unsent(backend: Backend) {
     );
     assert_eq!(counts.sent as usize, received);
     assert_eq!(counts.skipped as usize, PEOPLE - received);
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!(
         reach.totals.pending, 0,
         "reach shows nothing pending forever"

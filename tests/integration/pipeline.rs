@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use willay::campaigns::{CampaignAction, CampaignRequest};
 use willay::config::WorkerArgs;
 use willay::domain::{CampaignStatus, ListName};
-use willay::store::ReachFilter;
 
 use crate::helpers::{Backend, TestApp, execute_sql, shipped_locales};
 use crate::on_both_backends;
@@ -266,14 +265,7 @@ async fn sends_each_person_one_message_in_their_language(backend: Backend) {
     );
 
     // The ledger is the truth for reach.
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!(reach.totals.people_reached, 8);
     assert_eq!(reach.totals.messages_delivered, 8);
     assert_eq!(reach.totals.pending + reach.totals.failed, 0);
@@ -424,14 +416,7 @@ async fn a_missing_quechua_message_falls_back_to_spanish(backend: Backend) {
         .find(|m| m.to == "rosa@example.org")
         .unwrap();
     assert_eq!(rosa.text.lines().next(), Some("Hola, Rosa Quispe:"));
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!(
         reach.by_locale.get("es"),
         Some(&3),
@@ -440,14 +425,7 @@ async fn a_missing_quechua_message_falls_back_to_spanish(backend: Backend) {
     // Messages Quechua does have are still sent in Quechua.
     let other = campaign_to(&t, "sterilisation-justice", &["andes"]).await;
     t.run_worker().await;
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(other),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(other).await;
     assert_eq!(reach.by_locale.get("qu"), Some(&3));
 }
 
@@ -495,14 +473,7 @@ async fn a_broken_quechua_translation_falls_back_to_spanish(backend: Backend) {
         let (_, name) = expected(&mail.to);
         assert_message(&mail, "es", name, (started, finished));
     }
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(campaign),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(campaign).await;
     assert_eq!(
         reach.by_locale.get("es"),
         Some(&3),
@@ -596,14 +567,7 @@ async fn unsubscribed_and_cancelled_people_are_not_mailed(backend: Backend) {
             .await
             .unwrap()
     );
-    let reach = t
-        .app
-        .store
-        .reach(ReachFilter {
-            campaign_id: Some(first),
-        })
-        .await
-        .unwrap();
+    let reach = t.reach_of(first).await;
     assert_eq!(reach.totals.unsubscribed_since, 1);
 
     campaign_to(&t, "agro-workers-rights", &["peru"]).await;

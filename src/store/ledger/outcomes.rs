@@ -6,6 +6,40 @@ use super::DeliveryOutcome;
 use crate::privacy::redact_addresses;
 use crate::store::{Millis, Store, StoreError, on_pool};
 
+/// A row going back to `pending`, and whether the attempt it was claimed
+/// with is given back: only a real attempt that failed (`Retry`) keeps it.
+struct PendingAgain {
+    id: i64,
+    error: Option<String>,
+    due: Millis,
+    refund: i64,
+}
+
+impl PendingAgain {
+    fn of(outcome: &DeliveryOutcome, now: Millis) -> Option<Self> {
+        let (id, error, due, refund) = match outcome {
+            DeliveryOutcome::Retry {
+                id,
+                error,
+                retry_at,
+            } => (*id, Some(error), *retry_at, 0),
+            DeliveryOutcome::Deferred {
+                id,
+                error,
+                retry_at,
+            } => (*id, Some(error), *retry_at, 1),
+            DeliveryOutcome::Released { id } => (*id, None, now, 1),
+            _ => return None,
+        };
+        Some(Self {
+            id,
+            error: error.map(|e| redact_addresses(e)),
+            due,
+            refund,
+        })
+    }
+}
+
 impl Store {
     /// Writes a batch of outcomes in one transaction; rows whose lease `owner`
     /// no longer holds are left alone. Returns how many rows were updated.
@@ -55,42 +89,29 @@ impl Store {
                 updated += query.build().execute(&mut *tx).await?.rows_affected();
             }
             for outcome in outcomes {
+                if let Some(back) = PendingAgain::of(outcome, now) {
+                    updated += sqlx::query(
+                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                         attempts = attempts - $1, last_error = COALESCE($2, last_error), \
+                         next_attempt_at = $3, updated_at = $4 \
+                         WHERE id = $5 AND state = 'sending' AND lease_owner = $6",
+                    )
+                    .bind(back.refund)
+                    .bind(back.error)
+                    .bind(back.due)
+                    .bind(now)
+                    .bind(back.id)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    continue;
+                }
                 let result = match outcome {
-                    DeliveryOutcome::Sent { .. } => continue,
-                    DeliveryOutcome::Released { id } => sqlx::query(
-                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
-                         attempts = attempts - 1, next_attempt_at = $1, updated_at = $1 \
-                         WHERE id = $2 AND state = 'sending' AND lease_owner = $3",
-                    )
-                    .bind(now)
-                    .bind(id)
-                    .bind(owner)
-                    .execute(&mut *tx)
-                    .await?,
-                    DeliveryOutcome::Retry { id, error, retry_at } => sqlx::query(
-                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
-                         last_error = $1, next_attempt_at = $2, updated_at = $3 \
-                         WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
-                    )
-                    .bind(redact_addresses(error))
-                    .bind(retry_at)
-                    .bind(now)
-                    .bind(id)
-                    .bind(owner)
-                    .execute(&mut *tx)
-                    .await?,
-                    DeliveryOutcome::Deferred { id, error, retry_at } => sqlx::query(
-                        "UPDATE deliveries SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
-                         attempts = attempts - 1, last_error = $1, next_attempt_at = $2, updated_at = $3 \
-                         WHERE id = $4 AND state = 'sending' AND lease_owner = $5",
-                    )
-                    .bind(redact_addresses(error))
-                    .bind(retry_at)
-                    .bind(now)
-                    .bind(id)
-                    .bind(owner)
-                    .execute(&mut *tx)
-                    .await?,
+                    DeliveryOutcome::Sent { .. }
+                    | DeliveryOutcome::Released { .. }
+                    | DeliveryOutcome::Retry { .. }
+                    | DeliveryOutcome::Deferred { .. } => continue,
                     DeliveryOutcome::Failed { id, error, locale, hard_bounce } => {
                         let result = sqlx::query(
                             "UPDATE deliveries SET state = 'failed', lease_owner = NULL, lease_until = NULL, \
