@@ -3,8 +3,7 @@ use std::io::IsTerminal;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("WILLAY_LOG")
@@ -14,7 +13,12 @@ async fn main() -> std::process::ExitCode {
         // Colour codes only for people: not in log files or CI output.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    match willay::cli::Cli::parse().run().await {
+    let cli = willay::cli::Cli::parse();
+    let result = match cli.runtime() {
+        Ok(runtime) => runtime.block_on(cli.run()),
+        Err(error) => Err(anyhow::Error::new(error).context("cannot start the async runtime")),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {}", describe(&error));
