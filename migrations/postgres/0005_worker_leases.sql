@@ -10,6 +10,12 @@ CREATE TABLE worker_leases (
     lease_until BIGINT NOT NULL,
     started_at  BIGINT NOT NULL
 );
+-- Rows claimed before this migration keep the lease they were claimed with;
+-- they are taken over when it runs out.
+INSERT INTO worker_leases (owner, lease_until, started_at)
+SELECT lease_owner, MAX(COALESCE(lease_until, 0)), 0
+FROM deliveries WHERE state = 'sending' AND lease_owner IS NOT NULL
+GROUP BY lease_owner;
 
 -- Through which target lists each ledger row's person was reached, recorded
 -- when a campaign with several lists is expanded: reach by list must not
@@ -27,3 +33,10 @@ FROM deliveries d
 JOIN campaign_lists cl ON cl.campaign_id = d.campaign_id
 JOIN memberships m ON m.list_id = cl.list_id AND m.subscriber_id = d.subscriber_id
 WHERE (SELECT COUNT(*) FROM campaign_lists o WHERE o.campaign_id = d.campaign_id) > 1;
+
+-- Writing outcomes back finds rows by id. PostgreSQL preferred this index
+-- (lease_owner = $1 AND state = 'sending') for it, and it keeps an entry for
+-- every row that was ever `sending` under that owner until vacuum: the write-
+-- back slowed with every row sent. Lookups by owner now happen only at
+-- shutdown and after a worker died.
+DROP INDEX deliveries_leased;

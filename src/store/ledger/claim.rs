@@ -39,17 +39,18 @@ macro_rules! claim_due_sql {
 const CLAIM_DUE_SQLITE: &str = claim_due_sql!("");
 const CLAIM_DUE_POSTGRES: &str = claim_due_sql!("FOR UPDATE SKIP LOCKED");
 
-/// Rows of running campaigns held by a worker whose lease has run out: it
-/// died, or lost its database for a whole lease.
+/// Rows of running campaigns held by worker `$4`, whose lease has run out: it
+/// died, or lost its database for a whole lease. Looked up by owner through
+/// the partial index on `sending` rows: a scan of every `sending` entry would
+/// wade through the dead index entries of every row ever sent (PostgreSQL
+/// keeps them until vacuum), and it ran before every claim.
 macro_rules! take_over_sql {
     ($lock:literal) => {
         concat!(
             "UPDATE deliveries SET state = 'sending', lease_owner = $1, lease_until = NULL, ",
             "attempts = attempts + 1, updated_at = $2 ",
             "WHERE id IN (SELECT d.id FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id ",
-            "WHERE d.state = 'sending' AND c.status = 'running' AND d.lease_owner <> $1 ",
-            "AND NOT EXISTS (SELECT 1 FROM worker_leases w ",
-            "WHERE w.owner = d.lease_owner AND w.lease_until >= $2) ",
+            "WHERE d.lease_owner = $4 AND d.state = 'sending' AND c.status = 'running' ",
             "ORDER BY d.id LIMIT $3 ",
             $lock,
             ")",
@@ -187,7 +188,8 @@ impl Store {
         Ok(renewed == 1)
     }
 
-    /// Forgets `owner`'s lease once it holds no rows (a clean shutdown).
+    /// Forgets `owner`'s lease once it holds no rows (a clean shutdown, or a
+    /// dead worker whose rows were all taken over).
     pub async fn drop_lease(&self, owner: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
@@ -214,14 +216,37 @@ impl Store {
             Backend::Sqlite => (TAKE_OVER_SQLITE, CLAIM_DUE_SQLITE),
             Backend::Postgres => (TAKE_OVER_POSTGRES, CLAIM_DUE_POSTGRES),
         };
-        let mut rows: Vec<ClaimRow> = on_pool!(self, pool => {
-            sqlx::query_as(take_over)
-                .bind(owner)
-                .bind(now)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+        let mut rows: Vec<ClaimRow> = Vec::new();
+        let expired: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT owner FROM worker_leases WHERE lease_until < $1 AND owner <> $2 ORDER BY owner",
+            )
+            .bind(now)
+            .bind(owner)
+            .fetch_all(pool)
+            .await?
         });
+        for dead in expired {
+            let room = limit - rows.len() as i64;
+            if room <= 0 {
+                break;
+            }
+            let taken: Vec<ClaimRow> = on_pool!(self, pool => {
+                sqlx::query_as(take_over)
+                    .bind(owner)
+                    .bind(now)
+                    .bind(room)
+                    .bind(&dead)
+                    .fetch_all(pool)
+                    .await?
+            });
+            if (taken.len() as i64) < room {
+                // Nothing of it left to take: forget it, so the next claim does
+                // not look again. (A paused campaign's rows keep it until then.)
+                self.drop_lease(&dead).await?;
+            }
+            rows.extend(taken);
+        }
         if (rows.len() as i64) < limit {
             let running: Vec<i64> = on_pool!(self, pool => {
                 sqlx::query_scalar("SELECT id FROM campaigns WHERE status = 'running' ORDER BY id")
