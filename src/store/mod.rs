@@ -77,10 +77,6 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-// SQLite page cache per connection, KiB. Not a memory map: mapped pages
-// count as the worker's resident memory and would grow with the ledger.
-const CACHE_KIB: u64 = 16 * 1024;
-
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -154,10 +150,7 @@ impl Store {
                 // crash may lose the last transactions, which the ledger tolerates.
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(settings.acquire_timeout)
-                // Keep more pages cached than SQLite's 2 MiB default: a
-                // campaign's claims and write-backs otherwise re-read pages.
-                .pragma("cache_size", format!("-{CACHE_KIB}"));
+                .busy_timeout(settings.acquire_timeout);
             let pool = SqlitePoolOptions::new()
                 .max_connections(settings.max_connections)
                 .acquire_timeout(settings.acquire_timeout)
