@@ -297,6 +297,25 @@ async fn the_send_rate_holds(backend: Backend) {
         "{:?}",
         started.elapsed()
     );
+
+    // Per minute too: 120 a minute is one every 500 ms, so 5 take 2 s.
+    let smtp = SmtpServer::start();
+    let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
+    scheduled_campaign(&t, 5).await;
+    let started = Instant::now();
+    let report = t
+        .run_worker_with(WorkerArgs {
+            rate_per_minute: Some(std::num::NonZeroU32::new(120).unwrap()),
+            concurrency: 8,
+            ..fast_retries(3)
+        })
+        .await;
+    assert_eq!(report.sent, 5);
+    assert!(
+        started.elapsed() >= Duration::from_millis(1950),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 async fn sigterm_finishes_in_flight_sends_and_loses_nothing(backend: Backend) {
