@@ -993,7 +993,8 @@ async fn strict_campaigns_refuse_language_fallbacks(backend: Backend) {
     let TestApp { app, _db, dir } = TestApp::spawn_with(backend, scratch.path(), None).await;
     let t = WebTest::serve(Arc::new(app), WebConfig::default(), _db, dir).await;
     t.import(PEOPLE, "peru").await;
-    let expected = json!([{"wanted": "qu", "used": "es", "people": 2}]);
+    let expected = json!([{"wanted": "qu", "used": "es", "people": 2,
+        "reason": "has no `qu` translation", "problems": []}]);
 
     // Strict: refused, with the fallbacks listed, and nothing stored.
     let (status, body) = t
@@ -1046,6 +1047,49 @@ async fn strict_campaigns_refuse_language_fallbacks(backend: Backend) {
     assert_eq!(created["fallbacks"], json!([]));
 }
 
+async fn a_broken_translation_is_explained_by_the_api(backend: Backend) {
+    // Quechua has the message, but its plural term uses a term nobody defined.
+    let scratch = tempfile::tempdir().unwrap();
+    crate::pipeline::copy_catalogue(scratch.path());
+    let shared = scratch.path().join("qu/shared.ftl");
+    let text = std::fs::read_to_string(&shared).unwrap();
+    std::fs::write(
+        &shared,
+        text.replace(
+            "*[other] { $count } warmi",
+            "*[other] { $count } { -warmi }",
+        ),
+    )
+    .unwrap();
+    let TestApp { app, _db, dir } = TestApp::spawn_with(backend, scratch.path(), None).await;
+    let t = WebTest::serve(Arc::new(app), WebConfig::default(), _db, dir).await;
+    t.import(PEOPLE, "peru").await;
+    let (status, created) = t
+        .post(
+            "/api/campaigns",
+            json!({"message_id": "sterilisation-justice", "lists": ["peru"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let fallback = &created["fallbacks"][0];
+    assert_eq!(
+        (&fallback["wanted"], &fallback["used"], &fallback["people"]),
+        (&json!("qu"), &json!("es"), &json!(2)),
+        "{created}"
+    );
+    assert_eq!(
+        fallback["reason"],
+        "has a `qu` translation that does not format"
+    );
+    assert_eq!(
+        fallback["problems"],
+        json!([format!(
+            "{}:36:30: error: term `-warmi` is used but not defined in `qu` [undefined-term]",
+            shared.display()
+        )])
+    );
+}
+
 async fn resuming_a_scheduled_campaign_is_refused(backend: Backend) {
     let t = WebTest::start(backend).await;
     t.import(PEOPLE, "peru").await;
@@ -1076,4 +1120,5 @@ on_both_backends!(
     strict_campaigns_refuse_language_fallbacks,
     every_api_route_is_documented_and_needs_a_token,
     resuming_a_scheduled_campaign_is_refused,
+    a_broken_translation_is_explained_by_the_api,
 );

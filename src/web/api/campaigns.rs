@@ -86,11 +86,18 @@ pub struct FallbackView {
     pub used: String,
     /// How many people.
     pub people: i64,
+    /// Why, in words: "has no `qu` translation", or a translation that does not format.
+    pub reason: String,
+    /// For a translation that does not format, the `locales check` findings
+    /// that pass it over (`file:line:column: error: …`).
+    pub problems: Vec<String>,
 }
 
 impl From<Fallback> for FallbackView {
     fn from(f: Fallback) -> Self {
         Self {
+            reason: f.reason(),
+            problems: f.broken.iter().map(ToString::to_string).collect(),
             wanted: f.wanted,
             used: f.used,
             people: f.people,
