@@ -186,6 +186,10 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
     let (status, page) = get_page(&t, &session, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("status-scheduled"));
+    assert!(
+        page.contains("<meta http-equiv=\"refresh\" content=\"5\">"),
+        "a campaign still to send refreshes itself, so reach can be watched"
+    );
     assert_eq!(page.matches("<svg").count(), 3, "three charts");
     assert!(
         page.contains("<title id=\"c-lang-t\">"),
@@ -325,6 +329,10 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
     assert!(
         page.contains(&format!("action=\"/dashboard/campaigns/{id}/resume\"")),
         "{page}"
+    );
+    assert!(
+        !page.contains("http-equiv=\"refresh\""),
+        "a paused campaign's page stays still"
     );
     assert_eq!(act("resume", "").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(status().await, "running");

@@ -73,6 +73,8 @@ struct CampaignPage<'a> {
     stats: Vec<Stat>,
     charts: Charts,
     zone: String,
+    /// Scheduled or sending: the page reloads itself, so reach can be watched.
+    live: bool,
 }
 
 /// The lifecycle buttons a campaign in `status` shows.
@@ -120,6 +122,7 @@ pub(super) async fn campaign(
             stats: stats(&reach.totals),
             charts: Charts::new(&state, "c", &format!(" — {}", c.name), &reach, &days),
             zone: state.config.zone_label(),
+            live: matches!(status, CampaignStatus::Running | CampaignStatus::Scheduled),
             c,
         }
         .render();
