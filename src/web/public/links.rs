@@ -13,55 +13,47 @@ use super::{PageQuery, notice, server_error, words_for};
 use crate::store::{ConfirmOutcome, StoreError, now_millis};
 use crate::web::WebState;
 use crate::web::confirm::{ConfirmToken, ConfirmTokenError};
+use crate::web::i18n::Words;
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";
 
 /// The fields of a form body, or `None` when the body is not a form: the
-/// content type is neither urlencoded nor (with `multipart`) multipart/form-data.
-fn form_fields(headers: &HeaderMap, body: &[u8], multipart: bool) -> Option<Vec<(String, String)>> {
+/// content type is neither urlencoded nor (with `multipart`) multipart/form-data,
+/// or the multipart body does not parse.
+async fn form_fields(
+    headers: &HeaderMap,
+    body: Bytes,
+    multipart: bool,
+) -> Option<Vec<(String, String)>> {
     let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     if essence.eq_ignore_ascii_case(URLENCODED) {
-        Some(url::form_urlencoded::parse(body).into_owned().collect())
+        Some(url::form_urlencoded::parse(&body).into_owned().collect())
     } else if multipart && essence.eq_ignore_ascii_case(MULTIPART) {
-        multipart_fields(content_type, body)
+        multipart_fields(content_type, body).await.ok()
     } else {
         None
     }
 }
 
-/// The text fields of a `multipart/form-data` body (RFC 7578), enough for the
-/// one-click request; `None` without a boundary.
-fn multipart_fields(content_type: &str, body: &[u8]) -> Option<Vec<(String, String)>> {
-    let boundary = content_type
-        .split(';')
-        .skip(1)
-        .find_map(|p| p.trim().strip_prefix("boundary="))?
-        .trim_matches('"');
-    let body = String::from_utf8_lossy(body);
-    let delimiter = format!("--{boundary}");
-    let fields = body
-        .split(delimiter.as_str())
-        .skip(1) // the preamble
-        .take_while(|part| !part.starts_with("--")) // the closing delimiter
-        .filter_map(|part| {
-            let (head, value) = part.strip_prefix("\r\n")?.split_once("\r\n\r\n")?;
-            let name = head.split("\r\n").find_map(|line| {
-                let (key, value) = line.split_once(':')?;
-                if !key.trim().eq_ignore_ascii_case("content-disposition") {
-                    return None;
-                }
-                value
-                    .split(';')
-                    .find_map(|p| p.trim().strip_prefix("name="))
-                    .map(|n| n.trim_matches('"').to_owned())
-            })?;
-            let value = value.strip_suffix("\r\n").unwrap_or(value);
-            Some((name, value.to_owned()))
-        })
-        .collect();
-    Some(fields)
+/// The named fields of a `multipart/form-data` body (RFC 7578).
+async fn multipart_fields(
+    content_type: &str,
+    body: Bytes,
+) -> Result<Vec<(String, String)>, multer::Error> {
+    let boundary = multer::parse_boundary(content_type)?;
+    let stream = futures::stream::once(async { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut fields = Vec::new();
+    while let Some(part) = form.next_field().await? {
+        let name = part.name().map(str::to_owned);
+        let value = part.text().await?;
+        if let Some(name) = name {
+            fields.push((name, value));
+        }
+    }
+    Ok(fields)
 }
 
 fn field<'a>(fields: Option<&'a [(String, String)]>, name: &str) -> Option<&'a str> {
@@ -71,18 +63,70 @@ fn field<'a>(fields: Option<&'a [(String, String)]>, name: &str) -> Option<&'a s
         .map(|(_, v)| v.as_str())
 }
 
+/// A page at a link's address, in the words chosen for its visitor.
+struct LinkPage<'a> {
+    state: &'a WebState,
+    t: Words<'a>,
+    here: String,
+}
+
+impl LinkPage<'_> {
+    /// A notice: the title and body under `key`.
+    fn say(&self, status: StatusCode, key: &str) -> Response {
+        notice(self.state, &self.t, &self.here, status, key, None)
+    }
+
+    /// A notice with the button that posts back to this address.
+    fn ask(&self, status: StatusCode, key: &str, label: &str, one_click: bool) -> Response {
+        let button = Some((self.here.clone(), label, one_click));
+        notice(self.state, &self.t, &self.here, status, key, button)
+    }
+
+    /// The button page when `subscriber_id` still exists, else "unknown link".
+    async fn ask_if_known(
+        &self,
+        subscriber_id: i64,
+        key: &str,
+        label: &str,
+        one_click: bool,
+    ) -> Response {
+        match self.state.app.store.subscriber(subscriber_id).await {
+            Ok(_) => self.ask(StatusCode::OK, key, label, one_click),
+            Err(error) => self.failed(error),
+        }
+    }
+
+    /// The page for a store error: "unknown link" for a person no longer there.
+    fn failed(&self, error: StoreError) -> Response {
+        match error {
+            StoreError::UnknownSubscriber(_) => self.say(StatusCode::NOT_FOUND, "web-unknown-link"),
+            error => server_error(error),
+        }
+    }
+}
+
+async fn link_page<'a>(
+    state: &'a WebState,
+    here: String,
+    lang: Option<&str>,
+    subscriber_id: Option<i64>,
+    headers: &HeaderMap,
+) -> LinkPage<'a> {
+    let t = words_for(state, lang, subscriber_id, headers).await;
+    LinkPage { state, t, here }
+}
+
 fn confirm_token(state: &WebState, token: &str) -> Result<ConfirmToken, ConfirmTokenError> {
     let ttl = state.config.confirm_ttl.as_millis() as i64;
     state.confirm.verify(token, now_millis(), ttl)
 }
 
-/// The status and notice for a link that did not verify.
-fn bad_confirm_link(error: ConfirmTokenError) -> (StatusCode, &'static str) {
-    let key = match error {
+/// The notice for a confirm link that did not verify.
+fn bad_confirm_link(error: ConfirmTokenError) -> &'static str {
+    match error {
         ConfirmTokenError::Expired => "web-expired-link",
         ConfirmTokenError::Malformed | ConfirmTokenError::BadSignature => "web-bad-link",
-    };
-    (StatusCode::BAD_REQUEST, key)
+    }
 }
 
 /// `GET /confirm/{token}`: the confirm button, or why the link does not work.
@@ -92,41 +136,28 @@ pub(super) async fn confirm_page(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let here = format!("/confirm/{token}");
     let query = PageQuery::parse(query.as_deref());
     let parsed = confirm_token(&state, &token);
-    let t = words_for(
+    let id = parsed.as_ref().ok().map(|c| c.subscriber_id);
+    let page = link_page(
         &state,
+        format!("/confirm/{token}"),
         query.lang.as_deref(),
-        parsed.ok().map(|c| c.subscriber_id),
+        id,
         &headers,
     )
     .await;
-    let link = match parsed {
-        Ok(link) => link,
-        Err(error) => {
-            let (status, key) = bad_confirm_link(error);
-            return notice(&state, &t, &here, status, key, None);
+    match parsed {
+        Ok(link) => {
+            page.ask_if_known(
+                link.subscriber_id,
+                "web-confirm",
+                "web-confirm-button",
+                false,
+            )
+            .await
         }
-    };
-    match state.app.store.subscriber(link.subscriber_id).await {
-        Ok(_) => notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::OK,
-            "web-confirm",
-            Some((here.clone(), "web-confirm-button", false)),
-        ),
-        Err(StoreError::UnknownSubscriber(_)) => notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::NOT_FOUND,
-            "web-unknown-link",
-            None,
-        ),
-        Err(error) => server_error(error),
+        Err(error) => page.say(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
     }
 }
 
@@ -137,32 +168,22 @@ pub(super) async fn confirm(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let here = format!("/confirm/{token}");
-    let fields = form_fields(&headers, &body, false);
+    let fields = form_fields(&headers, body, false).await;
     let parsed = confirm_token(&state, &token);
-    let t = words_for(
-        &state,
-        field(fields.as_deref(), "lang"),
-        parsed.ok().map(|c| c.subscriber_id),
-        &headers,
-    )
-    .await;
+    let id = parsed.as_ref().ok().map(|c| c.subscriber_id);
+    let lang = field(fields.as_deref(), "lang");
+    let page = link_page(&state, format!("/confirm/{token}"), lang, id, &headers).await;
     let link = match parsed {
         Ok(link) => link,
-        Err(error) => {
-            let (status, key) = bad_confirm_link(error);
-            return notice(&state, &t, &here, status, key, None);
-        }
+        Err(error) => return page.say(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
     };
     if fields.is_none() {
         // Not the page's form: show it again, with its button.
-        return notice(
-            &state,
-            &t,
-            &here,
+        return page.ask(
             StatusCode::BAD_REQUEST,
             "web-confirm",
-            Some((here.clone(), "web-confirm-button", false)),
+            "web-confirm-button",
+            false,
         );
     }
     let outcome = state
@@ -175,16 +196,15 @@ pub(super) async fn confirm(
             now_millis(),
         )
         .await;
-    let (status, key) = match outcome {
+    match outcome {
         Ok(ConfirmOutcome::Confirmed) => {
             tracing::info!(subscriber_id = link.subscriber_id, "subscription confirmed");
-            (StatusCode::OK, "web-confirmed")
+            page.say(StatusCode::OK, "web-confirmed")
         }
-        Ok(ConfirmOutcome::Stale) => (StatusCode::CONFLICT, "web-confirm-stale"),
-        Ok(ConfirmOutcome::Unknown) => (StatusCode::NOT_FOUND, "web-unknown-link"),
-        Err(error) => return server_error(error),
-    };
-    notice(&state, &t, &here, status, key, None)
+        Ok(ConfirmOutcome::Stale) => page.say(StatusCode::CONFLICT, "web-confirm-stale"),
+        Ok(ConfirmOutcome::Unknown) => page.say(StatusCode::NOT_FOUND, "web-unknown-link"),
+        Err(error) => server_error(error),
+    }
 }
 
 /// `GET /u/{token}`: the unsubscribe button, or why the link does not work.
@@ -194,44 +214,28 @@ pub(super) async fn unsubscribe_page(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let here = format!("/u/{token}");
     let query = PageQuery::parse(query.as_deref());
     let parsed = state.app.signer.verify(&token);
-    let t = words_for(
+    let id = parsed.as_ref().ok().map(|u| u.subscriber_id);
+    let page = link_page(
         &state,
+        format!("/u/{token}"),
         query.lang.as_deref(),
-        parsed.ok().map(|u| u.subscriber_id),
+        id,
         &headers,
     )
     .await;
-    let Ok(link) = parsed else {
-        return notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::BAD_REQUEST,
-            "web-bad-link",
-            None,
-        );
-    };
-    match state.app.store.subscriber(link.subscriber_id).await {
-        Ok(_) => notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::OK,
-            "web-unsubscribe",
-            Some((here.clone(), "web-unsubscribe-button", true)),
-        ),
-        Err(StoreError::UnknownSubscriber(_)) => notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::NOT_FOUND,
-            "web-unknown-link",
-            None,
-        ),
-        Err(error) => server_error(error),
+    match parsed {
+        Ok(link) => {
+            page.ask_if_known(
+                link.subscriber_id,
+                "web-unsubscribe",
+                "web-unsubscribe-button",
+                true,
+            )
+            .await
+        }
+        Err(_) => page.say(StatusCode::BAD_REQUEST, "web-bad-link"),
     }
 }
 
@@ -244,38 +248,24 @@ pub(super) async fn unsubscribe(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let here = format!("/u/{token}");
-    let fields = form_fields(&headers, &body, true);
+    let fields = form_fields(&headers, body, true).await;
     let parsed = state.app.signer.verify(&token);
-    let t = words_for(
-        &state,
-        field(fields.as_deref(), "lang"),
-        parsed.ok().map(|u| u.subscriber_id),
-        &headers,
-    )
-    .await;
+    let id = parsed.as_ref().ok().map(|u| u.subscriber_id);
+    let lang = field(fields.as_deref(), "lang");
+    let page = link_page(&state, format!("/u/{token}"), lang, id, &headers).await;
     let Ok(link) = parsed else {
-        return notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::BAD_REQUEST,
-            "web-bad-link",
-            None,
-        );
+        return page.say(StatusCode::BAD_REQUEST, "web-bad-link");
     };
     let one_click = fields
         .iter()
         .flatten()
         .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
     if !one_click {
-        return notice(
-            &state,
-            &t,
-            &here,
+        return page.ask(
             StatusCode::BAD_REQUEST,
             "web-unsubscribe",
-            Some((here.clone(), "web-unsubscribe-button", true)),
+            "web-unsubscribe-button",
+            true,
         );
     }
     let store = &state.app.store;
@@ -292,17 +282,9 @@ pub(super) async fn unsubscribe(
                     "unsubscribed"
                 );
             }
-            notice(&state, &t, &here, StatusCode::OK, "web-unsubscribed", None)
+            page.say(StatusCode::OK, "web-unsubscribed")
         }
-        Err(StoreError::UnknownSubscriber(_)) => notice(
-            &state,
-            &t,
-            &here,
-            StatusCode::NOT_FOUND,
-            "web-unknown-link",
-            None,
-        ),
-        Err(error) => server_error(error),
+        Err(error) => page.failed(error),
     }
 }
 
@@ -317,20 +299,20 @@ mod tests {
         headers
     }
 
-    #[test]
-    fn reads_urlencoded_and_multipart_forms_only() {
-        let fields = form_fields(
-            &typed(URLENCODED),
-            b"List-Unsubscribe=One-Click&lang=qu",
-            true,
-        );
+    #[tokio::test]
+    async fn reads_urlencoded_and_multipart_forms_only() {
+        let one_click = || Bytes::from_static(b"List-Unsubscribe=One-Click&lang=qu");
+        let fields = form_fields(&typed(URLENCODED), one_click(), true).await;
         assert_eq!(
             field(fields.as_deref(), "List-Unsubscribe"),
             Some("One-Click")
         );
         assert_eq!(field(fields.as_deref(), "lang"), Some("qu"));
-        let body = b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ\r\ncontent-disposition: form-data; name=lang\r\n\r\nen\r\n--XyZ--\r\n";
-        let fields = form_fields(&typed("multipart/form-data; boundary=\"XyZ\""), body, true);
+        let body = || {
+            Bytes::from_static(b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--XyZ\r\ncontent-disposition: form-data; name=lang\r\n\r\nen\r\n--XyZ--\r\n")
+        };
+        let multipart = typed("multipart/form-data; boundary=\"XyZ\"");
+        let fields = form_fields(&multipart, body(), true).await;
         assert_eq!(
             fields.unwrap(),
             [
@@ -338,8 +320,20 @@ mod tests {
                 ("lang".to_owned(), "en".to_owned())
             ]
         );
-        assert!(form_fields(&typed("multipart/form-data; boundary=XyZ"), body, false).is_none());
-        assert!(form_fields(&typed("text/plain"), b"List-Unsubscribe=One-Click", true).is_none());
-        assert!(form_fields(&HeaderMap::new(), b"List-Unsubscribe=One-Click", true).is_none());
+        assert!(form_fields(&multipart, body(), false).await.is_none());
+        let truncated = Bytes::from_static(
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Cl",
+        );
+        assert!(form_fields(&multipart, truncated, true).await.is_none());
+        assert!(
+            form_fields(&typed("text/plain"), one_click(), true)
+                .await
+                .is_none()
+        );
+        assert!(
+            form_fields(&HeaderMap::new(), one_click(), true)
+                .await
+                .is_none()
+        );
     }
 }
