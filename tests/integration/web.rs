@@ -113,6 +113,12 @@ impl WebTest {
         self.api(reqwest::Method::POST, path, Some(body)).await
     }
 
+    /// The id of the stored subscriber with address `email`.
+    pub async fn id_of(&self, email: &str) -> i64 {
+        let state = self.app.store.signup_state(email).await.unwrap();
+        state.unwrap_or_else(|| panic!("no subscriber {email}")).id
+    }
+
     /// Imports confirmed subscribers into `list` (created if needed).
     pub async fn import(&self, csv: &str, list: &str) {
         let list = willay::domain::ListName::parse(list).unwrap();
@@ -438,14 +444,7 @@ async fn erasing_a_subscriber_keeps_anonymous_reach(backend: Backend) {
     let (_, second) = t.post("/api/campaigns", json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()})).await;
     let second = second["campaign"]["id"].as_i64().unwrap();
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
-    let rosa = t
-        .app
-        .store
-        .signup_state("rosa@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let rosa = t.id_of("rosa@example.org").await;
 
     let (status, body) = t
         .api(
@@ -860,14 +859,7 @@ async fn erasure_leaves_no_personal_data_anywhere(backend: Backend) {
     )
     .await;
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
-    let rosa = t
-        .app
-        .store
-        .signup_state("rosa@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let rosa = t.id_of("rosa@example.org").await;
     assert!(
         t.app
             .store

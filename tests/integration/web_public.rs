@@ -287,14 +287,7 @@ async fn double_opt_in_round_trip(backend: Backend) {
 async fn one_click_unsubscribe(backend: Backend) {
     let t = WebTest::start_with(backend, None, roomy()).await;
     t.import(PEOPLE, "peru").await;
-    let ann = t
-        .app
-        .store
-        .signup_state("ann@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ann = t.id_of("ann@example.org").await;
     let token = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: ann,
         campaign_id: 3,
@@ -406,14 +399,7 @@ async fn one_click_unsubscribe(backend: Backend) {
     let mut tampered = token.clone().into_bytes();
     tampered[5] = if tampered[5] == b'x' { b'y' } else { b'x' };
     let tampered = String::from_utf8(tampered).unwrap();
-    let rosa = t
-        .app
-        .store
-        .signup_state("rosa@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let rosa = t.id_of("rosa@example.org").await;
     for (accept, expected_lang, words) in [
         ("es-PE,es;q=0.9", "es", "Este enlace no es válido"),
         ("quz-PE", "qu", "Kay enlaceqa manam allinchu"),
@@ -452,14 +438,7 @@ async fn one_click_unsubscribe(backend: Backend) {
     );
 
     // RFC 8058 also allows multipart/form-data (some mail clients send it).
-    let juana = t
-        .app
-        .store
-        .signup_state("juana@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let juana = t.id_of("juana@example.org").await;
     let juana_token = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: juana,
         campaign_id: 3,
@@ -603,14 +582,7 @@ async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
 async fn links_with_problems_get_clear_pages(backend: Backend) {
     let t = WebTest::start_with(backend, None, roomy()).await;
     t.import(PEOPLE, "peru").await;
-    let ann = t
-        .app
-        .store
-        .signup_state("ann@example.org")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let ann = t.id_of("ann@example.org").await;
     let confirm = ConfirmSigner::for_app(&t.app);
     let expired = confirm.sign(ConfirmToken {
         subscriber_id: ann,
