@@ -26,6 +26,7 @@ mod reach;
 mod serve;
 mod subscribers;
 mod tokens;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -34,7 +35,7 @@ use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
-use crate::config::{Settings, WorkerArgs};
+use crate::config::Settings;
 use crate::store::{PoolSettings, Store, redact_url};
 
 /// willay — multilingual awareness campaigns by email, with reach you can count.
@@ -75,7 +76,7 @@ enum Command {
         action: Option<locales::LocalesCommand>,
     },
     /// Send due campaigns: the delivery worker.
-    Worker(WorkerArgs),
+    Worker(worker::WorkerCommand),
     /// Record bounced addresses (lists or DSN reports).
     Bounces {
         #[command(subcommand)]
@@ -164,7 +165,7 @@ impl Cli {
                     Command::Preview(args) => campaigns::preview(&app, args),
                     Command::Reach(args) => reach::run(&app, args).await,
                     Command::Bounces { action } => bounces::run(&app, action).await,
-                    Command::Worker(args) => worker(&app, &args).await,
+                    Command::Worker(args) => worker::run(&app, args).await,
                     Command::Tokens { action } => tokens::run(&app, action).await,
                     Command::Migrate
                     | Command::Demo { .. }
@@ -198,22 +199,6 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         redact_url(&settings.database_url)
     )?;
     store.close().await;
-    Ok(())
-}
-
-async fn worker(app: &App, args: &WorkerArgs) -> anyhow::Result<()> {
-    let worker = app.worker(args)?;
-    let report = worker.run(shutdown_on_signal()).await?;
-    outln!(
-        "worker {}: {} sent, {} failed, {} to retry, {} skipped; campaigns started {:?}, finished {:?}",
-        worker.id(),
-        report.sent,
-        report.failed,
-        report.retried,
-        report.skipped,
-        report.campaigns_started,
-        report.campaigns_finished
-    )?;
     Ok(())
 }
 

@@ -114,8 +114,14 @@ impl FromRequestParts<WebState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, ApiError> {
-        let presented = parts
-            .headers
+        Self::of(&parts.headers, &state.app.store).await
+    }
+}
+
+impl ApiCaller {
+    /// The caller whose `Authorization: Bearer` token `headers` carry, or 401.
+    pub async fn of(headers: &HeaderMap, store: &Store) -> Result<Self, ApiError> {
+        let presented = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
@@ -123,7 +129,7 @@ impl FromRequestParts<WebState> for ApiCaller {
                 scheme.eq_ignore_ascii_case("bearer").then_some(token)
             })
             .ok_or(ApiError::Unauthorized)?;
-        let token = authenticate(&state.app.store, presented)
+        let token = authenticate(store, presented)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(Self {

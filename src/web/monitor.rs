@@ -1,4 +1,5 @@
-//! `/healthz` (is the database reachable?) and `/metrics` (Prometheus).
+//! `/healthz` (is the database reachable?) and `/metrics` (Prometheus), for
+//! `willay serve`; and the `/metrics` of a separate `willay worker`.
 //!
 //! `/metrics` needs an API token: the counts are aggregate, but they describe
 //! who a women's-rights campaign reaches, in which language, and that is not
@@ -10,7 +11,7 @@ use std::sync::OnceLock;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -18,6 +19,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use super::WebState;
 use super::auth::ApiCaller;
 use super::error::ApiError;
+use crate::store::Store;
 
 /// `/healthz` and `/metrics`.
 pub(super) fn routes() -> Router<WebState> {
@@ -37,6 +39,31 @@ pub fn install_metrics_recorder() -> PrometheusHandle {
                 .expect("no other metrics recorder is installed")
         })
         .clone()
+}
+
+/// The `/metrics` of a `willay worker` process: its own counters (messages by
+/// outcome and locale, send latency), behind the same API tokens as `serve`.
+/// The ledger's gauges are left to `serve`, so summing workers counts each
+/// message once.
+pub fn worker_metrics_router(store: Store, handle: PrometheusHandle) -> Router {
+    Router::new().route(
+        "/metrics",
+        get(
+            async move |headers: HeaderMap| -> Result<Response, ApiError> {
+                ApiCaller::of(&headers, &store).await?;
+                Ok(prometheus_text(handle.render()))
+            },
+        ),
+    )
+}
+
+fn prometheus_text(text: String) -> Response {
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 async fn healthz(State(state): State<WebState>) -> Response {
@@ -89,10 +116,5 @@ async fn metrics(State(state): State<WebState>, _caller: ApiCaller) -> Result<Re
             g.rows
         );
     }
-    let mut response = text.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-    );
-    Ok(response)
+    Ok(prometheus_text(text))
 }

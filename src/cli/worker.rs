@@ -1,0 +1,63 @@
+//! `willay worker`: the delivery worker on its own, with optional Prometheus metrics.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::shutdown_on_signal;
+use crate::app::App;
+use crate::config::WorkerArgs;
+use crate::web;
+
+#[derive(Debug, Args)]
+pub(super) struct WorkerCommand {
+    #[command(flatten)]
+    worker: WorkerArgs,
+    /// Serve this worker's own Prometheus metrics (messages, send latency) at
+    /// http://ADDRESS/metrics, for an API token. `willay serve` reports the
+    /// ledger's totals.
+    #[arg(long, env = "WILLAY_WORKER_METRICS_BIND", value_name = "ADDRESS")]
+    metrics_bind: Option<SocketAddr>,
+}
+
+pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
+    // Before the worker records anything, so every message is counted.
+    let recorder = args.metrics_bind.map(|_| web::install_metrics_recorder());
+    let worker = app.worker(&args.worker)?;
+    let shutdown = shutdown_on_signal();
+    let metrics = match (args.metrics_bind, recorder) {
+        (Some(bind), Some(handle)) => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} for metrics"))?;
+            eprintln!(
+                "willay worker: metrics on http://{}/metrics",
+                listener.local_addr()?
+            );
+            let router = web::worker_metrics_router(app.store.clone(), handle);
+            let stop = shutdown.child_token();
+            let server = tokio::spawn(web::serve(listener, router, stop.clone()));
+            Some((server, stop))
+        }
+        _ => None,
+    };
+    let report = worker.run(shutdown).await;
+    if let Some((server, stop)) = metrics {
+        // With --until-idle the worker ends on its own; the scrape endpoint goes with it.
+        stop.cancel();
+        server.await?.context("the metrics server failed")?;
+    }
+    let report = report?;
+    outln!(
+        "worker {}: {} sent, {} failed, {} to retry, {} skipped; campaigns started {:?}, finished {:?}",
+        worker.id(),
+        report.sent,
+        report.failed,
+        report.retried,
+        report.skipped,
+        report.campaigns_started,
+        report.campaigns_finished
+    )?;
+    Ok(())
+}
