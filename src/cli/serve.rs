@@ -80,7 +80,15 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
             }
         })
     };
-    let server = web::serve(listener, web::router(state), shutdown.clone());
+    let server = async {
+        let served = web::serve(listener, web::router(state.clone()), shutdown.clone()).await;
+        // Confirmation mails already promised on a "check your inbox" page.
+        let settled = tokio::time::timeout(Duration::from_secs(30), state.mail_settled()).await;
+        if settled.is_err() {
+            tracing::warn!("stopping with confirmation mails still unsent");
+        }
+        served
+    };
     let worker = async {
         if args.no_worker {
             return Ok(());

@@ -23,6 +23,7 @@ use axum::Router;
 use axum::middleware;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 pub use api::{IMPORT_BODY_LIMIT, api_routes};
 pub use confirm::{ConfirmSigner, ConfirmToken, ConfirmTokenError};
@@ -69,6 +70,8 @@ pub struct WebState {
     confirm: ConfirmSigner,
     transport: Transport,
     limiter: Arc<ratelimit::Limiter>,
+    /// Confirmation mails on their way, so shutdown can let them finish.
+    mail: TaskTracker,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// Cookies get `Secure` when the public URL is https.
     secure_cookies: bool,
@@ -90,10 +93,18 @@ impl WebState {
             config: Arc::new(config),
             confirm,
             transport,
+            mail: TaskTracker::new(),
             metrics,
             secure_cookies,
             app,
         })
+    }
+
+    /// Waits until every confirmation mail started so far is sent or has failed.
+    pub async fn mail_settled(&self) {
+        // Closing only lets `wait` return once nothing runs; later mails still start.
+        self.mail.close();
+        self.mail.wait().await;
     }
 
     /// The rate limiter's bookkeeping, trimmed of idle clients.

@@ -23,6 +23,8 @@ pub struct WebTest {
     pub app: Arc<App>,
     pub client: reqwest::Client,
     pub token: String,
+    /// The server's state, for waiting on its background mail.
+    pub state: WebState,
     /// The database the server writes to, for tests that inspect it directly.
     pub db_url: String,
     shutdown: CancellationToken,
@@ -63,7 +65,11 @@ impl WebTest {
             .await
             .expect("web state");
         let shutdown = CancellationToken::new();
-        tokio::spawn(web::serve(listener, web::router(state), shutdown.clone()));
+        tokio::spawn(web::serve(
+            listener,
+            web::router(state.clone()),
+            shutdown.clone(),
+        ));
         let token = web::auth::create_token(&app.store, "test-runner")
             .await
             .unwrap();
@@ -76,6 +82,7 @@ impl WebTest {
             app,
             client,
             token,
+            state,
             db_url: db.url.clone(),
             shutdown,
             _db: db,

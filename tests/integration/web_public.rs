@@ -229,8 +229,8 @@ async fn double_opt_in_round_trip(backend: Backend) {
         (status, known.as_str()),
         (StatusCode::OK, inbox_page.as_str())
     );
-    // …and neither confirmed address was mailed: the next mail to arrive is a
-    // newcomer's, sent after theirs would have been.
+    // …and neither confirmed address was mailed: once every mail the server
+    // started has gone, only a newcomer's was added.
     let newcomer = [
         ("csrf", csrf.as_str()),
         ("lang", "qu"),
@@ -240,8 +240,7 @@ async fn double_opt_in_round_trip(backend: Backend) {
         subscribe(&t, Some(&cookie), &newcomer).await.0,
         StatusCode::OK
     );
-    wait_for_mail(&smtp, 2).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    t.state.mail_settled().await;
     let recipients: Vec<String> = smtp.messages().into_iter().map(|m| m.to).collect();
     assert_eq!(recipients, ["Carmen@Example.org", "luz@example.org"]);
 

@@ -255,7 +255,7 @@ async fn sign_up(
         issued_at: now,
     });
     let state = state.clone();
-    tokio::spawn(async move {
+    state.mail.clone().spawn(async move {
         let t = Words::for_tag(state.app.catalogue(), &subscriber.language);
         let url = public_link(&state, "confirm", &token);
         let mail = ConfirmationMail {
