@@ -324,9 +324,7 @@ async fn sigterm_finishes_in_flight_sends_and_loses_nothing(backend: Backend) {
     let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
     let campaign = scheduled_campaign(&t, PEOPLE).await;
     let mut worker = spawn_worker(&t, &smtp, &["--batch-size", "200"]);
-    while smtp.log_lines().len() < 500 {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    smtp.wait_for_messages(500);
     let status = std::process::Command::new("kill")
         .args(["-TERM", &worker.0.id().to_string()])
         .status()

@@ -122,9 +122,7 @@ async fn a_cancelled_campaigns_rows_left_by_a_dead_worker_are_skipped(backend: B
     let campaign = scheduled_campaign(&t, PEOPLE).await;
     let flags = ["--rate-per-second", "100", "--lease-seconds", "2"];
     let mut victim = spawn_worker(&t, &smtp, &flags);
-    while smtp.log_lines().len() < 50 {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    smtp.wait_for_messages(50);
     victim.0.kill().expect("SIGKILL the worker");
     victim.0.wait().unwrap();
     t.app

@@ -168,14 +168,10 @@ async fn a_killed_worker_is_taken_over_and_nothing_is_lost(backend: Backend) {
     let flags = ["--batch-size", "200", "--lease-seconds", "2"];
     let mut victim = spawn_worker(&t, &smtp, &flags);
     // Let the victim claim and send alone for a while, then start the others.
-    while smtp.log_lines().len() < 500 {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    smtp.wait_for_messages(500);
     let mut survivors: Vec<WorkerProcess> =
         (0..3).map(|_| spawn_worker(&t, &smtp, &flags)).collect();
-    while smtp.log_lines().len() < 2_000 {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    smtp.wait_for_messages(2_000);
     victim.0.kill().expect("SIGKILL the worker");
     victim.0.wait().unwrap();
     let killed_at = now_millis();

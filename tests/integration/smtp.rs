@@ -212,4 +212,21 @@ impl SmtpServer {
             .map(str::to_owned)
             .collect()
     }
+
+    /// Blocks until the server has accepted `n` messages; fails after two
+    /// minutes rather than hang when the sender died.
+    pub fn wait_for_messages(&self, n: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let accepted = self.log_lines().len();
+            if accepted >= n {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the SMTP server accepted {accepted} of {n} messages in two minutes"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
