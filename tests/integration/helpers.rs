@@ -235,79 +235,55 @@ impl TestApp {
 /// `needle` (case-insensitive): what an erasure must leave empty.
 pub async fn columns_containing(db_url: &str, needle: &str) -> Vec<String> {
     let pattern = format!("%{}%", needle.to_lowercase());
-    let count = |table: &str, column: &str| {
-        format!("SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(CAST(\"{column}\" AS TEXT)) LIKE $1")
-    };
-    let mut found = Vec::new();
-    if db_url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
-        let columns: Vec<(String, String)> = sqlx::query_as(
-            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table'",
-        )
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-        assert!(columns.len() > 20, "{columns:?}");
-        for (table, column) in columns {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count(&table, &column)))
-                .bind(&pattern)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            if n > 0 {
-                found.push(format!("{table}.{column}"));
-            }
-        }
-        pool.close().await;
+    let pool = any_pool(db_url).await;
+    let listing = if db_url.starts_with("sqlite:") {
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+         WHERE m.type = 'table'"
     } else {
-        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
-        let columns: Vec<(String, String)> = sqlx::query_as(
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema()",
-        )
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-        assert!(columns.len() > 20, "{columns:?}");
-        for (table, column) in columns {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count(&table, &column)))
-                .bind(&pattern)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            if n > 0 {
-                found.push(format!("{table}.{column}"));
-            }
+        "SELECT table_name::text, column_name::text FROM information_schema.columns \
+         WHERE table_schema = current_schema()"
+    };
+    let columns: Vec<(String, String)> = sqlx::query_as(listing).fetch_all(&pool).await.unwrap();
+    assert!(columns.len() > 20, "{columns:?}");
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let count = format!(
+            "SELECT COUNT(*) FROM \"{table}\" WHERE LOWER(CAST(\"{column}\" AS TEXT)) LIKE $1"
+        );
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count))
+            .bind(&pattern)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        if n > 0 {
+            found.push(format!("{table}.{column}"));
         }
-        pool.close().await;
     }
+    pool.close().await;
     found
+}
+
+/// A one-connection pool on a test's database, whichever the backend.
+async fn any_pool(db_url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::pool::PoolOptions::new()
+        .max_connections(1)
+        .connect(db_url)
+        .await
+        .expect("test database")
 }
 
 /// Runs one SQL statement with one integer parameter (`$1`) on a test's
 /// database, behind the app's back: for tests that must put the ledger or a
 /// campaign in a state no command produces (a replayed start, say).
 pub async fn execute_sql(db_url: &str, sql: &str, param: i64) -> u64 {
-    use sqlx::Connection;
-    let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    if db_url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(db_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql)
-            .bind(param)
-            .execute(&mut conn)
-            .await
-            .expect("sql")
-            .rows_affected()
-    } else {
-        let mut conn = sqlx::PgConnection::connect(db_url).await.expect("postgres");
-        sqlx::query(sql)
-            .bind(param)
-            .execute(&mut conn)
-            .await
-            .expect("sql")
-            .rows_affected()
-    }
+    let pool = any_pool(db_url).await;
+    let affected = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .bind(param)
+        .execute(&pool)
+        .await
+        .expect("sql")
+        .rows_affected();
+    pool.close().await;
+    affected
 }
