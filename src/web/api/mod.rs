@@ -135,40 +135,14 @@ where
 }
 
 /// A query string whose rejections are API errors (400 `invalid_query`).
+#[derive(FromRequestParts)]
+#[from_request(via(Query), rejection(ApiError))]
 pub(super) struct ApiQuery<T>(pub T);
 
-impl<S, T> FromRequestParts<S> for ApiQuery<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(value)| ApiQuery(value))
-            .map_err(ApiError::from)
-    }
-}
-
 /// A JSON body whose rejections are API errors (JSON, with a stable code).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
 pub(super) struct Body<T>(pub T);
-
-impl<S, T> FromRequest<S> for Body<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        axum::Json::<T>::from_request(request, state)
-            .await
-            .map(|axum::Json(value)| Body(value))
-            .map_err(ApiError::from)
-    }
-}
 
 /// A JSON body that may be absent: no body (or only white space) is `T::default()`.
 pub(super) struct OptionalBody<T>(pub T);
