@@ -126,6 +126,18 @@ impl WebTest {
         state.unwrap_or_else(|| panic!("no subscriber {email}")).id
     }
 
+    /// Creates, through the API, a campaign of `message` to list `peru`, due now; its id.
+    pub async fn campaign_due_now(&self, message: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                "/api/campaigns",
+                json!({"message_id": message, "lists": ["peru"], "at": chrono::Utc::now()}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["campaign"]["id"].as_i64().unwrap()
+    }
+
     /// Imports confirmed subscribers into `list` (created if needed).
     pub async fn import(&self, csv: &str, list: &str) {
         let list = willay::domain::ListName::parse(list).unwrap();
@@ -437,19 +449,12 @@ async fn lists_and_subscribers_through_the_api(backend: Backend) {
 async fn erasing_a_subscriber_keeps_anonymous_reach(backend: Backend) {
     let t = WebTest::start(backend).await;
     t.import(PEOPLE, "peru").await;
-    let (status, first) = t
-        .post(
-            "/api/campaigns",
-            json!({"message_id": "survivor-rights", "lists": ["peru"], "at": chrono::Utc::now()}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let first = t.campaign_due_now("survivor-rights").await;
     assert_eq!(t.run_worker().await.sent, 4);
     let before = t.app.store.reach(ReachFilter::default()).await.unwrap();
 
     // A second campaign expanded but not sent yet: Rosa has a pending row.
-    let (_, second) = t.post("/api/campaigns", json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()})).await;
-    let second = second["campaign"]["id"].as_i64().unwrap();
+    let second = t.campaign_due_now("sterilisation-justice").await;
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
     let rosa = t.id_of("rosa@example.org").await;
 
@@ -472,7 +477,6 @@ async fn erasing_a_subscriber_keeps_anonymous_reach(backend: Backend) {
         .await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "subscriber_not_found");
 
-    let first = first["campaign"]["id"].as_i64().unwrap();
     let after = t
         .app
         .store
@@ -609,8 +613,7 @@ async fn campaigns_through_the_api(backend: Backend) {
     assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
 
     // A running campaign pauses and resumes, with live progress.
-    let (_, running) = t.post("/api/campaigns", json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()})).await;
-    let running = running["campaign"]["id"].as_i64().unwrap();
+    let running = t.campaign_due_now("sterilisation-justice").await;
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
     let (status, shown) = t.get(&format!("/api/campaigns/{running}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -690,11 +693,7 @@ async fn health_and_metrics(backend: Backend) {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     t.import(PEOPLE, "peru").await;
-    t.post(
-        "/api/campaigns",
-        json!({"message_id": "survivor-rights", "lists": ["peru"], "at": chrono::Utc::now()}),
-    )
-    .await;
+    t.campaign_due_now("survivor-rights").await;
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
     let metrics = || async {
         let response = t
@@ -842,13 +841,7 @@ async fn erasure_leaves_no_personal_data_anywhere(backend: Backend) {
     let smtp = SmtpServer::start_with(&["--reject-rcpt", "^rosa@"]);
     let t = WebTest::start_with(backend, Some(&smtp), WebConfig::default()).await;
     t.import(PEOPLE, "peru").await;
-    let (status, body) = t
-        .post(
-            "/api/campaigns",
-            json!({"message_id": "survivor-rights", "lists": ["peru"], "at": chrono::Utc::now()}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    t.campaign_due_now("survivor-rights").await;
     let report = t.run_worker().await;
     assert_eq!((report.sent, report.failed), (3, 1), "{report:?}");
     // Relays quote the refused address in their reply; willay stores it
@@ -860,11 +853,7 @@ async fn erasure_leaves_no_personal_data_anywhere(backend: Backend) {
     )
     .await;
     // A second campaign expanded but not sent yet, and a confirmation mail on record.
-    t.post(
-        "/api/campaigns",
-        json!({"message_id": "sterilisation-justice", "lists": ["peru"], "at": chrono::Utc::now()}),
-    )
-    .await;
+    t.campaign_due_now("sterilisation-justice").await;
     t.app.store.start_due_campaigns(now_millis()).await.unwrap();
     let rosa = t.id_of("rosa@example.org").await;
     assert!(
