@@ -22,12 +22,12 @@ pub(super) struct WorkerCommand {
 }
 
 pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
-    // Before the worker records anything, so every message is counted.
-    let recorder = args.metrics_bind.map(|_| web::install_metrics_recorder());
     let worker = app.worker(&args.worker)?;
     let shutdown = shutdown_on_signal();
-    let metrics = match (args.metrics_bind, recorder) {
-        (Some(bind), Some(handle)) => {
+    let metrics = match args.metrics_bind {
+        Some(bind) => {
+            // Installed before the run, so every message is counted.
+            let handle = web::install_metrics_recorder();
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind} for metrics"))?;
@@ -40,7 +40,7 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
             let server = tokio::spawn(web::serve(listener, router, stop.clone()));
             Some((server, stop))
         }
-        _ => None,
+        None => None,
     };
     let report = worker.run(shutdown).await;
     if let Some((server, stop)) = metrics {
