@@ -10,6 +10,12 @@ use unic_langid::LanguageIdentifier;
 
 use super::{CatalogueError, Locale, SyntaxError};
 
+/// The deepest nesting of placeables (and call arguments) a file may have.
+/// fluent-syntax parses nested placeables by recursion with no limit of its
+/// own, so 30,000 `{` overflow the stack and abort the process; real messages
+/// nest two or three deep.
+pub(crate) const MAX_NESTING: usize = 100;
+
 /// The byte order mark Windows Notepad writes at the start of UTF-8 files.
 /// Fluent's grammar has no place for it, so it would be a syntax error at 1:1.
 const BOM: char = '\u{feff}';
@@ -91,6 +97,10 @@ pub(super) fn load_locale(
     let mut campaign_messages = Vec::new();
     for file in &folder.files {
         let source = read_ftl(file)?;
+        if let Err(too_deep) = check_nesting(file, &source) {
+            syntax.push(too_deep);
+            continue;
+        }
         let resource = match FluentResource::try_new(source) {
             Ok(resource) => resource,
             Err((resource, errors)) => {
@@ -163,6 +173,60 @@ pub(crate) fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Refuses a file whose placeables nest deeper than [`MAX_NESTING`], before
+/// the parser recurses into them, naming where the limit is passed.
+///
+/// A cheap scan: `{` opens a level, `}` closes it; inside a placeable `(`
+/// opens one too (call arguments recurse in the parser as well) and string
+/// literals, which hold braces as text, are skipped to their closing quote or
+/// the end of the line (they cannot span lines).
+pub(crate) fn check_nesting(path: &Path, source: &str) -> Result<(), SyntaxError> {
+    let mut open: Vec<char> = Vec::new();
+    let mut chars = source.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '{' | '(' if c == '{' || !open.is_empty() => {
+                open.push(c);
+                if open.len() > MAX_NESTING {
+                    let (line, column) = line_column(source, at);
+                    return Err(SyntaxError {
+                        path: path.to_owned(),
+                        line,
+                        column,
+                        message: format!(
+                            "placeables nested more than {MAX_NESTING} deep; willay refuses to parse deeper"
+                        ),
+                    });
+                }
+            }
+            ')' if open.last() == Some(&'(') => {
+                open.pop();
+            }
+            '}' => {
+                // Closes the innermost placeable, and any parenthesis left open in it.
+                while let Some(opened) = open.pop() {
+                    if opened == '{' {
+                        break;
+                    }
+                }
+            }
+            '"' if !open.is_empty() => {
+                let mut escaped = false;
+                for (_, c) in chars.by_ref() {
+                    match c {
+                        '\n' => break,
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// A parser error as a [`SyntaxError`]; shared with `locales check` so both say the same.
 pub(crate) fn syntax_error(
     path: &Path,
@@ -207,6 +271,35 @@ mod tests {
         assert_eq!(line_column(src, 6), (2, 1));
         // "ñandú = " is 8 characters but 10 bytes.
         assert_eq!(line_column(src, 16), (2, 9));
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_string_literals() {
+        let deep = |n: usize| format!("a = {}x{}\n", "{".repeat(n), "}".repeat(n));
+        let path = Path::new("t.ftl");
+        for (source, refused_at) in [
+            (deep(MAX_NESTING), None),
+            (deep(MAX_NESTING + 1), Some((1, MAX_NESTING + 5))),
+            // Braces in a string literal are text; so are parentheses outside placeables.
+            (format!("a = {{ \"{}\" }}\n", "{".repeat(500)), None),
+            (format!("a = {}\n", "(".repeat(500)), None),
+            (
+                format!("a = {{ {}$x }}\n", "F(".repeat(500)),
+                Some((1, 2 * MAX_NESTING + 6)),
+            ),
+            // An escaped quote does not end the literal.
+            (format!("a = {{ \"\\\"{}\" }}\n", "{".repeat(500)), None),
+            // An unclosed literal ends with its line: the `}` below closes the placeable.
+            (
+                format!("a = {{ \"open\n  }}\n{}", deep(MAX_NESTING + 1)),
+                Some((3, MAX_NESTING + 5)),
+            ),
+        ] {
+            let found = check_nesting(path, &source)
+                .err()
+                .map(|e| (e.line, e.column));
+            assert_eq!(found, refused_at, "{source:.40}");
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn willay(dir: &Path, locales: &Path, args: &[&str]) -> Output {
         )
         .env("WILLAY_LOCALES", locales)
         .env("WILLAY_OUTBOX", dir.join("outbox"))
-        .env("WILLAY_SECRET", "test-signing-key")
+        .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
         .env_remove("WILLAY_SMTP_URL")
         .env("NO_COLOR", "1")
         .env("WILLAY_LOG", "error")
@@ -252,6 +252,43 @@ fn a_catalogue_saved_with_byte_order_marks_loads_and_falls_back_past_a_broken_tr
         (text.as_str(), locale.to_string().as_str()),
         ("Llama a la Línea 100.", "es")
     );
+}
+
+/// 30,000 nested placeables used to overflow fluent-syntax's recursive parser
+/// (SIGABRT); now `locales check` and every command that loads the catalogue
+/// refuse the file with the place the nesting passes the limit.
+#[test]
+fn placeables_nested_beyond_reason_are_an_error_with_a_place_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    std::fs::create_dir_all(locales.join("es")).unwrap();
+    let depth = 30_000;
+    std::fs::write(
+        locales.join("es/main.ftl"),
+        format!(
+            "hello = Hola\ndeep = {}x{}\n",
+            "{ ".repeat(depth),
+            " }".repeat(depth)
+        ),
+    )
+    .unwrap();
+    let output = willay(dir.path(), &locales, &["locales", "check"]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    // The 101st `{ ` starts at character 8 + 2 × 100 of line 2.
+    let expected = format!(
+        "{}:2:208: error: placeables nested more than 100 deep; willay refuses to parse deeper [syntax]",
+        locales.join("es/main.ftl").display()
+    );
+    assert!(stdout.contains(&expected), "{stdout}{stderr}");
+    let output = willay(
+        dir.path(),
+        &locales,
+        &["preview", "hello", "--locale", "es"],
+    );
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains(":2:208: placeables nested"), "{stderr}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use fluent_syntax::ast;
 
 use super::{Code, Diagnostic, Severity};
 use crate::catalogue::CatalogueError;
-use crate::catalogue::loader::{line_column, read_ftl, syntax_error};
+use crate::catalogue::loader::{check_nesting, line_column, read_ftl, syntax_error};
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +122,19 @@ impl Locale {
         for path in files {
             let text = read_ftl(path)?;
             let source = Source { path, text: &text };
+            if let Err(e) = check_nesting(path, &text) {
+                out.push(Diagnostic {
+                    severity: Severity::Error,
+                    locale: locale.name.clone(),
+                    file: e.path,
+                    line: Some(e.line),
+                    column: Some(e.column),
+                    code: Code::Syntax,
+                    message: e.message,
+                    entry: None,
+                });
+                continue;
+            }
             let resource = match fluent_syntax::parser::parse(text.as_str()) {
                 Ok(resource) => resource,
                 Err((resource, errors)) => {
