@@ -13,7 +13,7 @@ use crate::config::{Settings, WorkerArgs};
 use crate::mail::{Identity, Transport, TransportError, dkim};
 use crate::render::{RenderError, Renderer};
 use crate::store::{Store, StoreError};
-use crate::unsubscribe::{SECRET_SETTING, TokenSigner};
+use crate::unsubscribe::{KEY_BYTES, SECRET_SETTING, TokenSigner};
 use crate::worker::Worker;
 
 /// Why the application could not start or an operation failed.
@@ -88,7 +88,25 @@ impl App {
         let key = match &settings.secret {
             Some(secret) => {
                 use secrecy::ExposeSecret;
-                TokenSigner::key_from_text(secret.expose_secret())
+                let key = TokenSigner::key_from_text(secret.expose_secret());
+                // Anyone who guesses the key can forge an unsubscribe or
+                // confirmation link for any person: it must be as strong as
+                // the one willay generates.
+                let bytes = key.expose_secret().len();
+                if bytes < KEY_BYTES {
+                    return Err(AppError::Setting {
+                        name: "WILLAY_SECRET",
+                        reason: format!(
+                            "it gives a link-signing key of {bytes} bytes (text that is valid base64url \
+                             is decoded first); it must be at least {KEY_BYTES} \
+                             random bytes (256 bits), or anyone who guesses it can forge \
+                             unsubscribe and confirmation links. Generate one with \
+                             `openssl rand -base64 32`, or unset it to let willay generate \
+                             and store one"
+                        ),
+                    });
+                }
+                key
             }
             None => TokenSigner::key_from_text(
                 &store

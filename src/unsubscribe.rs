@@ -20,6 +20,9 @@ const TAG_LEN: usize = 16;
 /// The settings key under which a generated signing key is stored.
 pub const SECRET_SETTING: &str = "unsubscribe_signing_key";
 
+/// The length of a generated signing key, and the least a configured one may have.
+pub const KEY_BYTES: usize = 32;
+
 /// What a valid token says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnsubscribeToken {
@@ -128,7 +131,7 @@ impl TokenSigner {
 
     /// A fresh random key, base64-encoded for storage.
     pub fn generate_key() -> String {
-        let key: [u8; 32] = rand::random();
+        let key: [u8; KEY_BYTES] = rand::random();
         URL_SAFE_NO_PAD.encode(key)
     }
 

@@ -451,3 +451,45 @@ on_both_backends!(
     commands_that_do_not_render_need_no_catalogue,
     a_closed_stdout_ends_every_command_quietly,
 );
+
+/// `WILLAY_SECRET=a` used to be accepted: a one-byte key anyone can guess,
+/// with which they could forge any person's unsubscribe or confirmation link.
+#[tokio::test]
+async fn a_signing_key_shorter_than_32_bytes_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::create(Backend::Sqlite, dir.path()).await;
+    // (WILLAY_SECRET, the key length it gives when refused)
+    let cases = [
+        ("a", Some(1)),
+        ("correct-horse-battery!", Some(22)),
+        // 32 characters of base64url decode to 24 bytes.
+        ("abcdefghijklmnopqrstuvwxyz012345", Some(24)),
+        // `openssl rand -base64 32`: 44 characters, used as they are.
+        ("q3T0o2Xr+2yUu8cW0bL9Jm1Hc4pQ7fVn5sKa0eRtYxw=", None),
+        // 43 characters of base64url: exactly 32 bytes.
+        ("q3T0o2Xr-2yUu8cW0bL9Jm1Hc4pQ7fVn5sKa0eRtYxw", None),
+    ];
+    for (secret, refused) in cases {
+        let output = command(dir.path(), &db)
+            .env("WILLAY_SECRET", secret)
+            .args(["lists"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        match refused {
+            Some(bytes) => {
+                assert_eq!(output.status.code(), Some(1), "{secret}: {stdout}{stderr}");
+                assert!(
+                    stderr.contains(&format!(
+                        "invalid setting WILLAY_SECRET: it gives a link-signing key of {bytes} bytes"
+                    )) && stderr.contains("at least 32 random bytes"),
+                    "{secret}: {stderr}"
+                );
+                if secret.len() > 8 {
+                    assert!(!stderr.contains(secret), "the secret is printed: {stderr}");
+                }
+            }
+            None => assert!(output.status.success(), "{secret}: {stdout}{stderr}"),
+        }
+    }
+}

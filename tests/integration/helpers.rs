@@ -139,7 +139,9 @@ pub fn settings(dir: &Path, db: &TestDb, locales: &Path, smtp: Option<&SmtpServe
         unsubscribe_mailto: None,
         public_url: "https://willay.example.org/".parse().unwrap(),
         postal_address: "Jr. Ejemplo 123, Lima".into(),
-        secret: Some(SecretString::from("test-signing-key".to_owned())),
+        secret: Some(SecretString::from(
+            "test-signing-key-of-32-bytes-at-least".to_owned(),
+        )),
         dkim_key_file: None,
         dkim_selector: "willay".into(),
         dkim_algorithm: willay::mail::dkim::DkimAlgorithm::Rsa,

@@ -41,7 +41,7 @@ pub fn spawn_worker(t: &TestApp, smtp: &SmtpServer, extra: &[&str]) -> WorkerPro
         .env("DATABASE_URL", &t._db.url)
         .env("WILLAY_SMTP_URL", smtp.url())
         .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_SECRET", "test-signing-key")
+        .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
         .env("WILLAY_LOG", "warn")
         .args(["worker", "--until-idle", "--concurrency", "8"])
         .args(extra)
