@@ -20,10 +20,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use axum::middleware;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::{IMPORT_BODY_LIMIT, api_routes};
 pub use confirm::{ConfirmSigner, ConfirmToken, ConfirmTokenError};
@@ -121,13 +123,39 @@ pub fn router(state: WebState) -> Router {
             state.clone(),
             ratelimit::limit,
         ));
-    Router::new()
-        .nest("/api", api::routes())
+    // API answers name people (subscribers, reach by region): no cache keeps them.
+    let api = api::routes().layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
+    let secure = state.secure_cookies;
+    let router = Router::new()
+        .nest("/api", api)
         .merge(dashboard::routes())
         .merge(monitor::routes())
         .merge(limited)
         .with_state(state)
+        // No browser may guess a type other than the one declared (a CSV or
+        // JSON answer rendered as HTML would run what a stranger typed).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
+    if secure {
+        // Once a browser has seen the https site, it never tries plain http
+        // again, where a session cookie or a form could be read on the way.
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    }
 }
+
+/// One year, the value browsers' preload lists ask for; not for subdomains,
+/// which may be sites of the organisation's that willay knows nothing of.
+const HSTS: &str = "max-age=31536000";
 
 /// Serves `router` on `listener` until `shutdown` is cancelled.
 pub async fn serve(

@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 
 use super::auth::Staff;
@@ -35,6 +35,19 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/dashboard/campaigns/new", get(campaigns::new_campaign))
         .route("/dashboard/campaigns/{id}", get(campaigns::campaign))
         .route("/dashboard/campaigns/{id}/{action}", post(campaigns::act))
+        .route("/dashboard/", any(not_found))
+        .route("/dashboard/{*rest}", any(not_found))
+}
+
+/// Any other address under `/dashboard/`: the dashboard's own 404 page, in
+/// the signed-in frame when there is a session.
+async fn not_found(staff: Result<Staff, Response>) -> Response {
+    error_page(
+        staff.as_ref().ok(),
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no such page in the dashboard.".into(),
+    )
 }
 
 /// A dashboard page (the dashboard is in English).

@@ -167,12 +167,22 @@ pub(super) async fn subscribe(
     let Ok(email) = EmailAddress::parse(&form.email) else {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, "web-error-email");
     };
+    let check_inbox = || {
+        notice(
+            &state,
+            &t,
+            "/subscribe",
+            StatusCode::OK,
+            "web-check-inbox",
+            None,
+        )
+    };
     let list_id = match list {
         ListChoice::None => None,
         ListChoice::Known { id, .. } => Some(id),
-        ListChoice::Unknown => {
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "web-error-list");
-        }
+        // The answer any sign-up gets, so the form cannot tell which lists
+        // exist; nobody is stored or mailed for a list that is not there.
+        ListChoice::Unknown => return check_inbox(),
     };
     // Only the catalogue's own locales are offered; anything else is the page's.
     let language = LanguageTag::parse(&form.language)
@@ -193,14 +203,7 @@ pub(super) async fn subscribe(
     if let Err(error) = sign_up(&state, person, list_id).await {
         return server_error(error);
     }
-    notice(
-        &state,
-        &t,
-        "/subscribe",
-        StatusCode::OK,
-        "web-check-inbox",
-        None,
-    )
+    check_inbox()
 }
 
 /// At most `max` characters of `text`, trimmed, without control characters.
