@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::Worker;
 use super::claimer::Job;
 use super::committer::Settled;
+use super::refusals;
 use crate::domain::SubscriberStatus;
 use crate::mail::{DeliveryKey, SendError};
 use crate::privacy::redact_addresses;
@@ -113,11 +114,20 @@ impl Worker {
         match result {
             Ok(()) => {
                 self.gate.record_success();
+                self.refusals.record_success();
                 tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
                 DeliveryOutcome::Sent { id, locale }
             }
             Err(SendError::Permanent { reply, hard_bounce }) => {
                 self.gate.record_success();
+                if !hard_bounce && self.refusals.refuses_us(id, &reply) {
+                    self.stop_for(refusals::relay_refuses_us(&reply));
+                    return DeliveryOutcome::Deferred {
+                        id,
+                        error: reply,
+                        retry_at: now_millis(),
+                    };
+                }
                 tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
                     error = %redact_addresses(&reply), "permanent failure");
                 DeliveryOutcome::Failed {

@@ -15,6 +15,7 @@ mod committer;
 mod deliver;
 mod gate;
 mod lease;
+mod refusals;
 mod retry;
 mod watch;
 
@@ -145,6 +146,8 @@ pub struct Worker {
     gate: Arc<RelayGate>,
     leases: Arc<Leases>,
     halts: Arc<Halts>,
+    /// Identical refusals in a row: the relay refusing this sender.
+    refusals: refusals::Refusals,
     /// Fired when the relay refuses the session: sending cannot go on.
     refused: CancellationToken,
     refusal: std::sync::Mutex<Option<String>>,
@@ -195,6 +198,7 @@ impl Worker {
             settings,
             limiters,
             gate: Arc::default(),
+            refusals: Default::default(),
             refused: CancellationToken::new(),
             refusal: std::sync::Mutex::default(),
         }
@@ -317,12 +321,17 @@ impl Worker {
         if released > 0 {
             tracing::info!(worker = %self.id, released, "handed back claimed rows not yet sent");
         }
+        // Rows the relay's refusal of us had already failed: pending again.
+        let requeued = self
+            .store
+            .requeue_refused(&self.refusals.recorded_failed(), now_millis())
+            .await?;
         let mut report = WorkerReport {
             sent: committed_counts.sent,
             retried: committed_counts.retried,
-            failed: committed_counts.failed,
+            failed: committed_counts.failed.saturating_sub(requeued),
             skipped: committed_counts.skipped,
-            released: released + committed_counts.released,
+            released: released + committed_counts.released + requeued,
             campaigns_started: claimed.campaigns_started,
             campaigns_finished: claimed.campaigns_finished,
         };

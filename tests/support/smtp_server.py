@@ -10,7 +10,8 @@ first one that fires handles the message (later counters do not advance):
     --drop-during-data (mid-payload)  ->  --drop-after-data  ->  --stall-data
     ->  --reject-data  ->  --tempfail-first  ->  accept
 Session faults: --refuse-first-connections (before the greeting),
---require-auth (every login refused), --reject-mail-first (the sender refused).
+--require-auth (every login refused), --reject-mail-first (the sender refused),
+--relay-access-denied (every recipient refused for a reason about the sender).
 
 Prints "READY <port>" on stdout once listening; exits 0 on SIGTERM/SIGINT.
 Requires: python3 -m pip install aiosmtpd
@@ -79,6 +80,10 @@ class FaultyHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         a = self.args
+        if a.relay_access_denied:
+            # Postfix's answer to a client it does not relay for (no login,
+            # or a host outside mynetworks): about the sender, for everyone.
+            return "554 5.7.1 <%s>: Relay access denied" % address
         if a.reject_rcpt and a.reject_rcpt.search(address):
             # Postfix's wording: the reply quotes the address.
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
@@ -317,6 +322,8 @@ def main():
                    help="554 5.7.1 after DATA for matching recipients (a content refusal)")
     p.add_argument("--reject-mail-first", type=int, default=0, metavar="N",
                    help="553 5.1.8 to the first N MAIL FROM commands (the sender refused)")
+    p.add_argument("--relay-access-denied", action="store_true",
+                   help="554 5.7.1 Relay access denied at RCPT TO for every recipient")
     p.add_argument("--require-auth", action="store_true",
                    help="advertise AUTH, require it, and refuse every login (535)")
     args = p.parse_args()

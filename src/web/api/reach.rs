@@ -12,6 +12,8 @@ use crate::web::error::{ApiError, ErrorBody};
 /// Which part of the ledger to count.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+// utoipa places parameters in the path unless told otherwise.
+#[into_params(parameter_in = Query)]
 pub struct ReachQuery {
     /// One campaign (default: all).
     pub campaign: Option<i64>,
