@@ -69,6 +69,16 @@ pub(super) enum CampaignsCommand {
         /// Campaign id.
         id: i64,
     },
+    /// Put a campaign's failed messages back in the queue, with a fresh set of
+    /// attempts (a done campaign runs again). Bounced, unsubscribed and erased
+    /// people are not retried.
+    Retry {
+        /// Campaign id.
+        id: i64,
+        /// Why, kept in the ledger with the time (e.g. "relay login fixed").
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
 }
 
 impl CampaignsCommand {
@@ -196,6 +206,19 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             outln!("campaign {id} is now {}", campaign.status)?;
             outln!("starts at {}", time(campaign.scheduled_at))?;
             warn_fallbacks(&fallbacks);
+            return Ok(());
+        }
+        CampaignsCommand::Retry { id, reason } => {
+            let retried = app.retry_failed(id, &reason, "command line").await?;
+            match retried.retry.rows_retried {
+                0 => outln!(
+                    "campaign {id} has no failed messages to retry (bounced, unsubscribed and erased people are never retried)"
+                )?,
+                rows => outln!(
+                    "campaign {id}: {rows} failed message(s) back in the queue; it is {}",
+                    retried.campaign.status
+                )?,
+            }
             return Ok(());
         }
         CampaignsCommand::Pause { id } => (id, CampaignAction::Pause, None),

@@ -28,6 +28,7 @@ use super::error::{ErrorBody, FallbackRefusedBody};
         campaigns::pause,
         campaigns::resume,
         campaigns::cancel,
+        campaigns::retry,
         messages::list_messages,
         messages::preview,
         reach::reach,

@@ -758,7 +758,7 @@ async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
     let served: std::collections::BTreeSet<(String, String)> =
         web::api_routes().into_iter().collect();
     assert_eq!(documented, served, "documented vs served");
-    assert_eq!(served.len(), 18);
+    assert_eq!(served.len(), 19);
 
     let revoked = web::auth::create_token(&t.app.store, "revoked")
         .await
@@ -1097,7 +1097,175 @@ async fn resuming_a_scheduled_campaign_is_refused(backend: Backend) {
     assert_eq!(shown["status"], "scheduled");
 }
 
+/// Before: no `X-Content-Type-Options` or `Strict-Transport-Security` on any
+/// answer, and API answers naming people could be kept by any cache.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    for https in [true, false] {
+        let TestApp { mut app, _db, dir } = TestApp::spawn(Backend::Sqlite).await;
+        if !https {
+            app.settings.public_url = "http://localhost:8080/".parse().unwrap();
+        }
+        let t = WebTest::serve(Arc::new(app), roomy(), _db, dir).await;
+        for (path, token, api) in [
+            ("/subscribe", false, false),
+            ("/login", false, false),
+            ("/dashboard", false, false),
+            ("/dashboard/nope", false, false),
+            ("/healthz", false, false),
+            ("/metrics", true, false),
+            ("/nothing-here", false, false),
+            ("/api/openapi.json", false, true),
+            ("/api/lists", true, true),
+            ("/api/subscribers/1", true, true),
+            ("/api/reach", true, true),
+            ("/api/reach", false, true),
+            ("/api/nothing-here", true, true),
+        ] {
+            let mut request = t.client.get(t.url(path));
+            if token {
+                request = request.bearer_auth(&t.token);
+            }
+            let response = request.send().await.unwrap();
+            let headers = response.headers();
+            let header = |name: header::HeaderName| {
+                headers
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            let what = format!("{path} (https {https}, {})", response.status());
+            assert_eq!(header(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{what}");
+            let hsts = if https { "max-age=31536000" } else { "" };
+            assert_eq!(header(header::STRICT_TRANSPORT_SECURITY), hsts, "{what}");
+            if api {
+                assert_eq!(header(header::CACHE_CONTROL), "no-store", "{what}");
+            }
+        }
+    }
+}
+
+/// Before: `campaign` on the reach routes was documented as a path
+/// parameter, and the schedule's 409 as a `FallbackRefusedBody`, which an
+/// `invalid_transition` answer (no `fallbacks`) does not match.
+async fn the_document_describes_what_the_api_answers(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    let doc = web::openapi_json();
+    for path in ["/api/reach", "/api/reach/daily"] {
+        let parameters = &doc["paths"][path]["get"]["parameters"];
+        assert_eq!(parameters[0]["name"], "campaign", "{path}: {parameters}");
+        assert_eq!(parameters[0]["in"], "query", "{path}: {parameters}");
+        assert_ne!(parameters[0]["required"], true, "{path}: {parameters}");
+    }
+    t.import(PEOPLE, "peru").await;
+    let id = t.campaign_due_now("survivor-rights").await;
+    let (status, body) = t
+        .post(&format!("/api/campaigns/{id}/schedule"), json!({}))
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
+    let schema = &doc["paths"]["/api/campaigns/{id}/schedule"]["post"]["responses"]["409"]["content"]
+        ["application/json"]["schema"];
+    assert!(matches_schema(&doc, schema, &body), "{body} vs {schema}");
+    // A strict refusal's body matches it too.
+    let refused =
+        json!({"error": "fallback_refused", "message": "m", "campaign_id": id, "fallbacks": []});
+    assert!(matches_schema(&doc, schema, &refused), "{schema}");
+    assert!(
+        !matches_schema(&doc, schema, &json!({"error": "x"})),
+        "{schema}"
+    );
+}
+
+/// Whether `value` has every property `schema` requires (following `$ref`,
+/// `anyOf` and `oneOf`): enough to tell which documented body an answer is.
+fn matches_schema(doc: &Value, schema: &Value, value: &Value) -> bool {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return matches_schema(doc, &doc["components"]["schemas"][name], value);
+    }
+    for combined in ["anyOf", "oneOf"] {
+        if let Some(members) = schema[combined].as_array() {
+            let matching = members
+                .iter()
+                .filter(|m| matches_schema(doc, m, value))
+                .count();
+            return if combined == "oneOf" {
+                matching == 1
+            } else {
+                matching > 0
+            };
+        }
+    }
+    schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|key| value.get(key.as_str().unwrap()).is_some())
+}
+
+/// Staff put failed messages back in the queue through the API.
+async fn failed_messages_are_retried_through_the_api(backend: Backend) {
+    let smtp = SmtpServer::start_with(&["--reject-data", "^(rosa|juana)@"]);
+    let t = WebTest::start_with(backend, Some(&smtp), roomy()).await;
+    t.import(PEOPLE, "peru").await;
+    let id = t.campaign_due_now("survivor-rights").await;
+    t.run_worker().await;
+    let (_, shown) = t.get(&format!("/api/campaigns/{id}")).await;
+    assert_eq!(shown["status"], "done");
+    assert_eq!(shown["progress"]["failed"], 2);
+
+    let retry = format!("/api/campaigns/{id}/retry");
+    let (status, body) = t.post(&retry, json!({"reason": "relay fixed"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["retried"], 2, "{body}");
+    assert_eq!(body["campaign"]["status"], "running", "{body}");
+    assert_eq!(body["campaign"]["progress"]["pending"], 2, "{body}");
+    let retries = t.app.store.delivery_retries(id).await.unwrap();
+    assert_eq!(body["retry_id"], retries[0].id);
+    assert_eq!(
+        (retries[0].reason.as_str(), retries[0].requested_by.as_str()),
+        ("relay fixed", "admin API (token test-runner)")
+    );
+    // No body is fine; nothing failed is left.
+    let response = t
+        .client
+        .post(t.url(&retry))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(
+        (status, body["retried"].as_i64()),
+        (StatusCode::OK, Some(0)),
+        "{body}"
+    );
+    // The next run tries them again (this relay still refuses them as spam).
+    let report = t.run_worker().await;
+    assert_eq!((report.sent, report.failed), (0, 2));
+    assert_eq!(smtp.messages().len(), 2, "the two accepted the first time");
+
+    let (status, body) = t.post("/api/campaigns/999999/retry", json!({})).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
+    let other = t.campaign_due_now("survivor-rights").await;
+    t.post(&format!("/api/campaigns/{other}/cancel"), json!({}))
+        .await;
+    let (status, body) = t
+        .post(&format!("/api/campaigns/{other}/retry"), json!({}))
+        .await;
+    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
+    let (status, body) = t.post(&retry, json!({"reason": 5})).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    );
+}
+
 on_both_backends!(
+    the_document_describes_what_the_api_answers,
+    failed_messages_are_retried_through_the_api,
     the_api_needs_a_valid_unrevoked_token,
     lists_and_subscribers_through_the_api,
     erasing_a_subscriber_keeps_anonymous_reach,

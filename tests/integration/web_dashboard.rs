@@ -10,7 +10,8 @@ use reqwest::header;
 
 use crate::helpers::{Backend, shipped_locales};
 use crate::on_both_backends;
-use crate::web::{PEOPLE, WebTest, set_cookie};
+use crate::smtp::SmtpServer;
+use crate::web::{PEOPLE, WebTest, roomy, set_cookie};
 
 /// The value of `name="csrf"` in a page.
 fn csrf_in(body: &str) -> String {
@@ -347,6 +348,10 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
     for path in [
         "/dashboard/campaigns/999999".to_owned(),
         "/dashboard/campaigns/abc".to_owned(),
+        // Before: axum's bare 404, with no page at all.
+        "/dashboard/".to_owned(),
+        "/dashboard/nope".to_owned(),
+        format!("/dashboard/campaigns/{id}/pause/more"),
     ] {
         let response = t
             .client
@@ -391,7 +396,58 @@ async fn log_in_hides_database_errors() {
     }
 }
 
+/// Staff put a campaign's failed messages back in the queue from its page.
+async fn failed_messages_are_retried_from_the_campaign_page(backend: Backend) {
+    let smtp = SmtpServer::start_with(&["--reject-data", "^(rosa|juana)@"]);
+    let t = WebTest::start_with(backend, Some(&smtp), roomy()).await;
+    t.import(PEOPLE, "peru").await;
+    let id = t.campaign_due_now("survivor-rights").await;
+    t.run_worker().await;
+    let session = session_of(&t).await;
+    let page = format!("/dashboard/campaigns/{id}");
+    let (status, body) = get_page(&t, &session, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    let form = format!("action=\"/dashboard/campaigns/{id}/retry\"");
+    assert!(body.contains(&form), "{body}");
+    assert!(
+        body.contains("Why retry the 2 failed message(s)?"),
+        "{body}"
+    );
+    let csrf = csrf_in(&body);
+
+    let retry = format!("{page}/retry");
+    let response = post_form(&t, &session, &retry, "reason=relay+fixed".into()).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "no anti-forgery value"
+    );
+    assert_eq!(t.app.store.ledger_counts(id).await.unwrap().failed, 2);
+    let response = post_form(
+        &t,
+        &session,
+        &retry,
+        format!("csrf={csrf}&reason=relay+fixed"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let counts = t.app.store.ledger_counts(id).await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (2, 0));
+    let retries = t.app.store.delivery_retries(id).await.unwrap();
+    assert_eq!(
+        (retries[0].reason.as_str(), retries[0].requested_by.as_str()),
+        ("relay fixed", "dashboard (token test-runner)")
+    );
+    let (_, body) = get_page(&t, &session, &page).await;
+    assert!(body.contains("running"), "{body}");
+    assert!(
+        !body.contains(&form),
+        "nothing failed is left to retry: {body}"
+    );
+}
+
 on_both_backends!(
+    failed_messages_are_retried_from_the_campaign_page,
     staff_log_in_create_a_campaign_and_log_out,
     the_dashboard_steers_a_campaign_and_says_what_it_cannot_do,
 );

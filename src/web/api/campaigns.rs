@@ -145,6 +145,38 @@ pub struct ScheduleBody {
     pub strict: bool,
 }
 
+/// A 409 that is either a refused transition ([`ErrorBody`]) or a strict
+/// refusal ([`FallbackRefusedBody`]): the document says `anyOf` the two, as
+/// the second is the first with two more fields.
+pub struct ConflictBody;
+
+impl utoipa::PartialSchema for ConflictBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOf, Ref};
+        AnyOf::builder()
+            .item(Ref::from_schema_name("ErrorBody"))
+            .item(Ref::from_schema_name("FallbackRefusedBody"))
+            .description(Some(
+                "`invalid_transition` (an ErrorBody) or `fallback_refused` (a FallbackRefusedBody)",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ConflictBody {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("ErrorBody".into(), ErrorBody::schema()));
+        schemas.push(("FallbackRefusedBody".into(), FallbackRefusedBody::schema()));
+        <FallbackRefusedBody as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
 /// A campaign's view, with progress from the ledger.
 pub(crate) async fn campaign_view(
     state: &WebState,
@@ -267,7 +299,7 @@ async fn act(
     responses((status = 200, body = CampaignChanged),
         (status = 400, description = "the body is not JSON", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = FallbackRefusedBody),
+        (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = ConflictBody),
         (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
 pub async fn schedule(
     State(state): State<WebState>,
@@ -320,4 +352,51 @@ pub async fn cancel(
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     act(&state, id, CampaignAction::Cancel, None).await
+}
+
+/// Why failed messages are retried; the whole body is optional.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct RetryBody {
+    /// Kept in the ledger with the time and the token's name (at most 500 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A campaign after a retry.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RetriedView {
+    /// The campaign (`running` again if it was `done`).
+    pub campaign: CampaignView,
+    /// How many failed messages went back in the queue.
+    pub retried: i64,
+    /// The retry's id in the ledger.
+    pub retry_id: i64,
+}
+
+/// Puts the campaign's failed messages back in the queue with a fresh set of
+/// attempts; a `done` campaign runs again. Bounced, unsubscribed and erased
+/// people are not retried. The reason and the token's name are recorded.
+#[utoipa::path(post, path = "/api/campaigns/{id}/retry", tag = "campaigns", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "campaign id")),
+    request_body(content = Option<RetryBody>, description = "optional: `{\"reason\": \"…\"}`"),
+    responses((status = 200, body = RetriedView),
+        (status = 400, description = "the body is not JSON", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the campaign is cancelled (`invalid_transition`)", body = ErrorBody),
+        (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
+pub async fn retry(
+    State(state): State<WebState>,
+    caller: ApiCaller,
+    Id(id): Id,
+    OptionalBody(body): OptionalBody<RetryBody>,
+) -> Result<Json<RetriedView>, ApiError> {
+    let retried = state
+        .app
+        .retry_failed(id, &body.reason, &caller.source("admin API"))
+        .await?;
+    Ok(Json(RetriedView {
+        campaign: campaign_view(&state, retried.campaign).await?,
+        retried: retried.retry.rows_retried,
+        retry_id: retried.retry.id,
+    }))
 }

@@ -70,6 +70,7 @@ fn table() -> Vec<ApiRoute> {
         route(Method::POST, "/campaigns/{id}/pause", c::pause),
         route(Method::POST, "/campaigns/{id}/resume", c::resume),
         route(Method::POST, "/campaigns/{id}/cancel", c::cancel),
+        route(Method::POST, "/campaigns/{id}/retry", c::retry),
         route(Method::GET, "/reach", r::reach),
         route(Method::GET, "/reach/daily", r::reach_daily),
     ]

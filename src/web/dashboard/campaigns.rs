@@ -75,6 +75,8 @@ struct CampaignPage<'a> {
     zone: String,
     /// Scheduled or sending: the page reloads itself, so reach can be watched.
     live: bool,
+    /// Has failed messages that a retry would put back in the queue.
+    retryable: bool,
 }
 
 /// The lifecycle buttons a campaign in `status` shows.
@@ -123,6 +125,7 @@ pub(super) async fn campaign(
             charts: Charts::new(&state, "c", &format!(" — {}", c.name), &reach, &days),
             zone: state.config.zone_label(),
             live: matches!(status, CampaignStatus::Running | CampaignStatus::Scheduled),
+            retryable: c.progress.failed > 0 && status != CampaignStatus::Cancelled,
             c,
         }
         .render();
@@ -137,9 +140,11 @@ pub(super) async fn campaign(
 pub(super) struct ActionForm {
     csrf: String,
     at: String,
+    reason: String,
 }
 
-/// `POST /dashboard/campaigns/{id}/{action}`: schedule, pause, resume or cancel.
+/// `POST /dashboard/campaigns/{id}/{action}`: schedule, pause, resume, cancel,
+/// or retry the failed messages.
 pub(super) async fn act(
     State(state): State<WebState>,
     staff: Staff,
@@ -157,6 +162,13 @@ pub(super) async fn act(
         Err(error) => return failed(&staff, error),
     };
     let action = match action.as_str() {
+        "retry" => {
+            let by = format!("dashboard (token {})", staff.session.token_name);
+            return match state.app.retry_failed(id, &form.reason, &by).await {
+                Ok(_) => Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response(),
+                Err(error) => failed(&staff, error),
+            };
+        }
         "schedule" => CampaignAction::Schedule,
         "pause" => CampaignAction::Pause,
         "resume" => CampaignAction::Resume,
