@@ -1181,7 +1181,9 @@ async fn the_document_describes_what_the_api_answers(backend: Backend) {
 fn matches_schema(doc: &Value, schema: &Value, value: &Value) -> bool {
     if let Some(reference) = schema["$ref"].as_str() {
         let name = reference.rsplit('/').next().unwrap();
-        return matches_schema(doc, &doc["components"]["schemas"][name], value);
+        let target = &doc["components"]["schemas"][name];
+        assert!(target.is_object(), "{reference} is not in the document");
+        return matches_schema(doc, target, value);
     }
     for combined in ["anyOf", "oneOf"] {
         if let Some(members) = schema[combined].as_array() {
