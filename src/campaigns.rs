@@ -11,7 +11,7 @@ use crate::domain::{CampaignStatus, ListName};
 use crate::mail::{ComposeError, DeliveryKey};
 use crate::render::{Personalisation, RenderedEmail};
 use crate::store::{Campaign, NewCampaign, now_millis};
-use crate::unsubscribe::UnsubscribeToken;
+use crate::unsubscribe::{LinkKey, UnsubscribeToken};
 
 /// A manager's request for a new campaign.
 #[derive(Debug, Clone)]
@@ -305,6 +305,7 @@ impl App {
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: 0,
             campaign_id: 0,
+            link_key: LinkKey::SAMPLE,
         });
         let url = self.identity.unsubscribe_url(&token);
         Ok(self.renderer()?.render(
@@ -328,6 +329,7 @@ impl App {
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: 0,
             campaign_id: 0,
+            link_key: LinkKey::SAMPLE,
         });
         let url = self.identity.unsubscribe_url(&token);
         let key = DeliveryKey {
