@@ -253,6 +253,27 @@ impl Store {
         })
     }
 
+    /// Whether campaign `campaign_id`'s message went to the person holding
+    /// `subscriber_id` now: its ledger row was made once they were stored.
+    /// (A report naming the message by Message-ID is about them only then.)
+    pub async fn was_sent_to(
+        &self,
+        campaign_id: i64,
+        subscriber_id: i64,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id \
+                 WHERE d.campaign_id = $1 AND d.subscriber_id = $2 AND d.created_at >= s.created_at",
+            )
+            .bind(campaign_id)
+            .bind(subscriber_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
     async fn subscriber_row(&self, id: i64) -> Result<Option<(Subscriber, LinkRow)>, StoreError> {
         type Row = (i64, String, String, String, String, String, Vec<u8>, Millis);
         let row: Option<Row> = on_pool!(self, pool => {

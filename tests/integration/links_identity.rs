@@ -17,7 +17,7 @@ use willay::unsubscribe::{
 };
 use willay::web::{ConfirmSigner, ConfirmToken};
 
-use crate::helpers::{Backend, TestApp, TestDb, settings, shipped_locales};
+use crate::helpers::{Backend, TestApp, TestDb, execute_sql, settings, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
 use crate::web::{PEOPLE, WebTest, roomy};
@@ -397,7 +397,60 @@ async fn old_links_keep_working_through_the_migration(backend: Backend) {
     assert_eq!(status_of(&t, newcomer).await, SubscriberStatus::Unconfirmed);
 }
 
+/// A complaint names its person by the returned Message-ID
+/// (`willay.c{campaign}.s{subscriber}`): it must be about the person who
+/// holds that id now, not about whoever held it when the message went out.
+async fn a_complaint_about_an_earlier_holder_of_an_id_unsubscribes_nobody(backend: Backend) {
+    let t = TestApp::spawn(backend).await;
+    let store = &t.app.store;
+    let id = store
+        .create_subscriber(
+            &person("nueva@example.org"),
+            SubscriberStatus::Confirmed,
+            "test",
+            &[],
+            now_millis(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    // Campaign 1's message went to id `id` long before she was stored (an id
+    // reused before migration 0006).
+    let db = &t.app.settings.database_url;
+    execute_sql(
+        db,
+        "INSERT INTO campaigns (name, message_id, status, created_at, updated_at) \
+         VALUES ('old', 'survivor-rights', 'done', $1, $1)",
+        1000,
+    )
+    .await;
+    execute_sql(
+        db,
+        "INSERT INTO deliveries (campaign_id, subscriber_id, state, created_at, updated_at) \
+         VALUES (1, $1, 'sent', 1000, 1000)",
+        id,
+    )
+    .await;
+    let report = format!(
+        "From: fbl@mx.example.net\r\nTo: noticias@example.org\r\nSubject: complaint\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n\
+         --F\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\
+         --F\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: redacted@example.net\r\n\
+         Message-ID: <willay.c1.s{id}@example.org>\r\n--F--\r\n"
+    );
+    let file = t.dir.path().join("complaint.eml");
+    std::fs::write(&file, report).unwrap();
+    let imported = t.app.import_bounces(&[&file]).await.unwrap();
+    assert_eq!((imported.complaints, imported.unknown), (0, 1));
+    assert_eq!(
+        store.subscriber(id).await.unwrap().status,
+        SubscriberStatus::Confirmed
+    );
+}
+
 on_both_backends!(
+    a_complaint_about_an_earlier_holder_of_an_id_unsubscribes_nobody,
     a_link_with_another_persons_key_is_refused,
     old_links_keep_working_through_the_migration,
 );
