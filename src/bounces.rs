@@ -9,7 +9,7 @@ use crate::app::{App, AppError};
 use crate::domain::EmailAddress;
 use crate::import::LineNote;
 use crate::mail::refuses_the_address;
-use crate::store::{BounceMark, StoreError, now_millis};
+use crate::store::{BounceMark, now_millis};
 
 /// One hard bounce found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,15 +267,17 @@ impl App {
     }
 
     /// Unsubscribes the person a complaint is about; false if nobody matches.
-    /// The Message-ID names them exactly; the address is the fallback.
+    /// The Message-ID names them exactly, when the ledger shows that message
+    /// went to the person holding its id now (an id reused before migration
+    /// 0006 names someone else); the address is the fallback.
     async fn unsubscribe_complainer(&self, complaint: &Complaint) -> Result<bool, AppError> {
         let by_message = match complaint.delivery {
-            Some((_, subscriber)) => match self.store.subscriber(subscriber).await {
-                Ok(person) => Some(person.id),
-                Err(StoreError::UnknownSubscriber(_)) => None,
-                Err(error) => return Err(error.into()),
-            },
-            None => None,
+            Some((campaign, subscriber))
+                if self.store.was_sent_to(campaign, subscriber).await? =>
+            {
+                Some(subscriber)
+            }
+            _ => None,
         };
         let id = match (by_message, &complaint.email) {
             (Some(id), _) => Some(id),

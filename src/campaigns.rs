@@ -11,7 +11,7 @@ use crate::domain::{CampaignStatus, ListName};
 use crate::mail::{ComposeError, DeliveryKey};
 use crate::render::{Personalisation, RenderedEmail};
 use crate::store::{Campaign, DeliveryRetry, NewCampaign, now_millis};
-use crate::unsubscribe::UnsubscribeToken;
+use crate::unsubscribe::{LinkKey, UnsubscribeToken};
 
 /// A manager's request for a new campaign.
 #[derive(Debug, Clone)]
@@ -350,6 +350,7 @@ impl App {
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: 0,
             campaign_id: 0,
+            link_key: LinkKey::SAMPLE,
         });
         let url = self.identity.unsubscribe_url(&token);
         Ok(self.renderer()?.render(
@@ -373,6 +374,7 @@ impl App {
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: 0,
             campaign_id: 0,
+            link_key: LinkKey::SAMPLE,
         });
         let url = self.identity.unsubscribe_url(&token);
         let key = DeliveryKey {

@@ -1,6 +1,7 @@
 //! Subscriber administration (API) and self-service sign-up (double opt-in).
 
 use crate::domain::SubscriberStatus;
+use crate::unsubscribe::LinkKey;
 
 use super::{Millis, NewSubscriber, Store, StoreError, on_pool};
 
@@ -42,8 +43,8 @@ impl Store {
             let mut tx = pool.begin().await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO subscribers (email, email_key, name, language, region, status, \
-                 consent_at, consent_source, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+                 consent_at, consent_source, created_at, updated_at, link_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
                  ON CONFLICT (email_key) DO NOTHING RETURNING id",
             )
             .bind(person.email.as_str())
@@ -55,6 +56,7 @@ impl Store {
             .bind((status == SubscriberStatus::Confirmed).then_some(now))
             .bind(source)
             .bind(now)
+            .bind(LinkKey::generate().as_bytes().to_vec())
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(id) = id {

@@ -2,6 +2,7 @@
 
 use crate::domain::{EmailAddress, SubscriberStatus};
 use crate::import::ImportRow;
+use crate::unsubscribe::{LEGACY_LINKS_SETTING, LinkBinding, LinkKey, LinkRefused, LinkSent};
 
 use super::{Millis, Store, StoreError, on_pool};
 
@@ -35,6 +36,12 @@ pub struct Subscriber {
     pub status: SubscriberStatus,
 }
 
+/// What links are checked against, besides the id.
+struct LinkRow {
+    link_key: LinkKey,
+    created_at: Millis,
+}
+
 /// The effect of one import batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -53,7 +60,7 @@ pub struct Consent {
     pub source: String,
 }
 
-// Stays well below SQLite's and PostgreSQL's bound-parameter limits (9 per row).
+// Stays well below SQLite's and PostgreSQL's bound-parameter limits (11 per row).
 const IMPORT_CHUNK: usize = 1000;
 
 impl Store {
@@ -98,8 +105,9 @@ impl Store {
                     let known: i64 = known.build_query_scalar().fetch_one(&mut *tx).await?;
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO subscribers (email, email_key, name, language, region, status, \
-                         consent_at, consent_source, created_at, updated_at) ",
+                         consent_at, consent_source, created_at, updated_at, link_key) ",
                     );
+                    // A known address keeps its link key: the upsert never sets it.
                     insert.push_values(&rows, |mut row, person| {
                         row.push_bind(person.email.as_str())
                             .push_bind(person.email.key())
@@ -110,7 +118,8 @@ impl Store {
                             .push_bind((consent.status == SubscriberStatus::Confirmed).then_some(now))
                             .push_bind(consent.source.as_str())
                             .push_bind(now)
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push_bind(LinkKey::generate().as_bytes().to_vec());
                     });
                     // Fixed column names only: nothing from the file reaches the SQL text.
                     insert.push(" ON CONFLICT (email_key) DO UPDATE SET email = excluded.email");
@@ -152,17 +161,136 @@ impl Store {
 
     /// One subscriber by id.
     pub async fn subscriber(&self, id: i64) -> Result<Subscriber, StoreError> {
-        let row: Option<(i64, String, String, String, String, String)> = on_pool!(self, pool => {
+        let (person, _) = self
+            .subscriber_row(id)
+            .await?
+            .ok_or(StoreError::UnknownSubscriber(id))?;
+        Ok(person)
+    }
+
+    /// A subscriber's link key, signed into every link sent to them.
+    pub async fn link_key(&self, id: i64) -> Result<LinkKey, StoreError> {
+        let (_, row) = self
+            .subscriber_row(id)
+            .await?
+            .ok_or(StoreError::UnknownSubscriber(id))?;
+        Ok(row.link_key)
+    }
+
+    /// The subscriber a verified link acts on: the one holding its id, if the
+    /// link was sent to them. A link with a link key must carry theirs
+    /// (compared in constant time). An old link without one acts only on a
+    /// person stored before link keys came and before the link was `sent`.
+    pub async fn link_subscriber(
+        &self,
+        id: i64,
+        binding: LinkBinding,
+        sent: LinkSent,
+    ) -> Result<Result<Subscriber, LinkRefused>, StoreError> {
+        let Some((person, row)) = self.subscriber_row(id).await? else {
+            return Ok(Err(LinkRefused::Gone));
+        };
+        let theirs = match binding {
+            LinkBinding::Key(key) => {
+                if !key.matches(&row.link_key) {
+                    return Ok(Err(LinkRefused::NotTheirs));
+                }
+                true
+            }
+            LinkBinding::Legacy => self.legacy_link_is_theirs(id, row.created_at, sent).await?,
+        };
+        Ok(if theirs {
+            Ok(person)
+        } else {
+            Err(LinkRefused::LegacyForNewcomer)
+        })
+    }
+
+    /// Whether an old link without a link key can be the person's, stored at
+    /// `created_at`: their id is no higher than any id when link keys came,
+    /// and they were stored before the link was sent. (Before migration 0006
+    /// SQLite reused an erased person's id; the second test catches a reuse
+    /// that happened before then.)
+    async fn legacy_link_is_theirs(
+        &self,
+        id: i64,
+        created_at: Millis,
+        sent: LinkSent,
+    ) -> Result<bool, StoreError> {
+        let max: Option<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(LEGACY_LINKS_SETTING)
+                .fetch_optional(pool)
+                .await?
+        });
+        let max: i64 = match max {
+            Some(text) => text
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("setting {LEGACY_LINKS_SETTING}")))?,
+            None => 0,
+        };
+        if id > max {
+            return Ok(false);
+        }
+        Ok(match sent {
+            LinkSent::At(issued_at) => created_at <= issued_at,
+            LinkSent::InCampaign(campaign_id) => {
+                // The ledger row for (campaign, id) is the message that carried
+                // the link: made before this person existed, it went to someone else.
+                let earlier: i64 = on_pool!(self, pool => {
+                    sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM deliveries \
+                         WHERE campaign_id = $1 AND subscriber_id = $2 AND created_at < $3",
+                    )
+                    .bind(campaign_id)
+                    .bind(id)
+                    .bind(created_at)
+                    .fetch_one(pool)
+                    .await?
+                });
+                earlier == 0
+            }
+        })
+    }
+
+    /// Whether campaign `campaign_id`'s message went to the person holding
+    /// `subscriber_id` now: its ledger row was made once they were stored.
+    /// (A report naming the message by Message-ID is about them only then.)
+    pub async fn was_sent_to(
+        &self,
+        campaign_id: i64,
+        subscriber_id: i64,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id \
+                 WHERE d.campaign_id = $1 AND d.subscriber_id = $2 AND d.created_at >= s.created_at",
+            )
+            .bind(campaign_id)
+            .bind(subscriber_id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
+    async fn subscriber_row(&self, id: i64) -> Result<Option<(Subscriber, LinkRow)>, StoreError> {
+        type Row = (i64, String, String, String, String, String, Vec<u8>, Millis);
+        let row: Option<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT id, email, name, language, region, status FROM subscribers WHERE id = $1",
+                "SELECT id, email, name, language, region, status, link_key, created_at \
+                 FROM subscribers WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(pool)
             .await?
         });
-        let (id, email, name, language, region, status) =
-            row.ok_or(StoreError::UnknownSubscriber(id))?;
-        Ok(Subscriber {
+        let Some((id, email, name, language, region, status, link_key, created_at)) = row else {
+            return Ok(None);
+        };
+        let link_key = LinkKey::from_bytes(&link_key)
+            .ok_or_else(|| StoreError::Corrupt(format!("subscriber {id}: link key")))?;
+        let person = Subscriber {
             id,
             email,
             name,
@@ -171,7 +299,14 @@ impl Store {
             status: status
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
-        })
+        };
+        Ok(Some((
+            person,
+            LinkRow {
+                link_key,
+                created_at,
+            },
+        )))
     }
 
     /// Marks a subscriber unsubscribed, crediting the campaigns that reached them.

@@ -28,7 +28,7 @@ use tokio_util::task::TaskTracker;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::{IMPORT_BODY_LIMIT, api_routes};
-pub use confirm::{ConfirmSigner, ConfirmToken, ConfirmTokenError};
+pub use confirm::{ConfirmLink, ConfirmSigner, ConfirmToken, ConfirmTokenError};
 pub use monitor::{install_metrics_recorder, worker_metrics_router};
 pub use openapi::openapi_json;
 pub use ratelimit::PublicRateLimit;

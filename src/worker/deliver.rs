@@ -52,6 +52,7 @@ impl Worker {
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: delivery.subscriber_id,
             campaign_id,
+            link_key: person.link_key,
         });
         let unsubscribe_url = self.identity.unsubscribe_url(&token);
         let personalisation = Personalisation {

@@ -5,6 +5,7 @@ mod delivery;
 mod dkim;
 mod helpers;
 mod lifecycle;
+mod links_identity;
 mod locales;
 mod pipeline;
 mod relay_policy;

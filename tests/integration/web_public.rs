@@ -17,7 +17,7 @@ use crate::smtp::{Received, SmtpServer};
 use crate::web::{PEOPLE, WebTest, roomy, set_cookie};
 
 /// A page: status, `Content-Language`, body.
-async fn page(response: reqwest::Response) -> (StatusCode, String, String) {
+pub(crate) async fn page(response: reqwest::Response) -> (StatusCode, String, String) {
     let status = response.status();
     let lang = response
         .headers()
@@ -28,7 +28,7 @@ async fn page(response: reqwest::Response) -> (StatusCode, String, String) {
 }
 
 /// The subscribe form's anti-forgery value and cookie.
-async fn subscribe_form(t: &WebTest, query: &str) -> (String, String) {
+pub(crate) async fn subscribe_form(t: &WebTest, query: &str) -> (String, String) {
     let response = t
         .client
         .get(t.url(&format!("/subscribe{query}")))
@@ -49,7 +49,7 @@ async fn subscribe_form(t: &WebTest, query: &str) -> (String, String) {
     (csrf, cookie)
 }
 
-async fn subscribe(
+pub(crate) async fn subscribe(
     t: &WebTest,
     cookie: Option<&str>,
     fields: &[(&str, &str)],
@@ -79,7 +79,7 @@ fn switcher_links(body: &str) -> Vec<(String, Vec<(String, String)>)> {
 }
 
 /// Waits until the SMTP server holds `n` messages (the mail is sent in the background).
-async fn wait_for_mail(smtp: &SmtpServer, n: usize) -> Vec<Received> {
+pub(crate) async fn wait_for_mail(smtp: &SmtpServer, n: usize) -> Vec<Received> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let messages = smtp.messages();
@@ -251,6 +251,7 @@ async fn double_opt_in_round_trip(backend: Backend) {
     let unsubscribe = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: state.id,
         campaign_id: 1,
+        link_key: t.app.store.link_key(state.id).await.unwrap(),
     });
     for bad in [forged.as_str(), unsubscribe.as_str(), "nonsense"] {
         let response = t
@@ -290,10 +291,12 @@ async fn one_click_unsubscribe(backend: Backend) {
     let token = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: ann,
         campaign_id: 3,
+        link_key: t.app.store.link_key(ann).await.unwrap(),
     });
     let confirm = ConfirmSigner::for_app(&t.app);
     let old_confirm_link = confirm.sign(ConfirmToken {
         subscriber_id: ann,
+        link_key: t.app.store.link_key(ann).await.unwrap(),
         list_id: None,
         issued_at: now_millis() - 1000,
     });
@@ -441,6 +444,7 @@ async fn one_click_unsubscribe(backend: Backend) {
     let juana_token = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: juana,
         campaign_id: 3,
+        link_key: t.app.store.link_key(juana).await.unwrap(),
     });
     let multipart = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
     let response = t
@@ -462,6 +466,7 @@ async fn one_click_unsubscribe(backend: Backend) {
     let nobody = t.app.signer.sign(UnsubscribeToken {
         subscriber_id: 999_999,
         campaign_id: 3,
+        link_key: willay::unsubscribe::LinkKey::generate(),
     });
     let response = t
         .client
@@ -613,11 +618,13 @@ async fn links_with_problems_get_clear_pages(backend: Backend) {
     let confirm = ConfirmSigner::for_app(&t.app);
     let expired = confirm.sign(ConfirmToken {
         subscriber_id: ann,
+        link_key: t.app.store.link_key(ann).await.unwrap(),
         list_id: None,
         issued_at: now_millis() - 73 * 3600 * 1000,
     });
     let valid = confirm.sign(ConfirmToken {
         subscriber_id: ann,
+        link_key: t.app.store.link_key(ann).await.unwrap(),
         list_id: None,
         issued_at: now_millis(),
     });
@@ -651,6 +658,7 @@ async fn links_with_problems_get_clear_pages(backend: Backend) {
         .unwrap();
     let relink = confirm.sign(ConfirmToken {
         subscriber_id: ann,
+        link_key: t.app.store.link_key(ann).await.unwrap(),
         list_id: None,
         issued_at: now_millis(),
     });

@@ -2,6 +2,7 @@
 
 use super::{ClaimedDelivery, Recipient};
 use crate::store::{Backend, Millis, Store, StoreError, on_pool};
+use crate::unsubscribe::LinkKey;
 
 /// The columns every claim returns: the row, and the person read in the same
 /// statement so a worker never sends to someone who left a moment before.
@@ -12,7 +13,8 @@ macro_rules! claimed_columns {
             "(SELECT email FROM subscribers s WHERE s.id = subscriber_id), ",
             "(SELECT name FROM subscribers s WHERE s.id = subscriber_id), ",
             "(SELECT language FROM subscribers s WHERE s.id = subscriber_id), ",
-            "(SELECT status FROM subscribers s WHERE s.id = subscriber_id)"
+            "(SELECT status FROM subscribers s WHERE s.id = subscriber_id), ",
+            "(SELECT link_key FROM subscribers s WHERE s.id = subscriber_id)"
         )
     };
 }
@@ -70,6 +72,7 @@ type ClaimRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<Vec<u8>>,
 );
 
 impl Store {
@@ -275,7 +278,7 @@ impl Store {
 }
 
 fn claimed_delivery(row: ClaimRow) -> Result<ClaimedDelivery, StoreError> {
-    let (id, campaign_id, subscriber_id, attempts, email, name, language, status) = row;
+    let (id, campaign_id, subscriber_id, attempts, email, name, language, status, link_key) = row;
     let recipient = match (email, status) {
         (Some(email), Some(status)) => Some(Recipient {
             email,
@@ -284,6 +287,12 @@ fn claimed_delivery(row: ClaimRow) -> Result<ClaimedDelivery, StoreError> {
             status: status
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("subscriber {subscriber_id}: {e}")))?,
+            link_key: link_key
+                .as_deref()
+                .and_then(LinkKey::from_bytes)
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("subscriber {subscriber_id}: link key"))
+                })?,
         }),
         _ => None,
     };

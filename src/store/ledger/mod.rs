@@ -11,6 +11,7 @@ mod inspect;
 mod outcomes;
 
 use crate::domain::SubscriberStatus;
+use crate::unsubscribe::LinkKey;
 
 use super::Millis;
 
@@ -42,6 +43,8 @@ pub struct Recipient {
     pub language: String,
     /// Current status: only `confirmed` people are mailed.
     pub status: SubscriberStatus,
+    /// Their link key, signed into the unsubscribe link.
+    pub link_key: LinkKey,
 }
 
 /// What happened to one claimed delivery.

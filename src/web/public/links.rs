@@ -10,9 +10,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::{PageQuery, notice, server_error, words_for};
-use crate::store::{ConfirmOutcome, StoreError, now_millis};
+use crate::store::{ConfirmOutcome, StoreError, Subscriber, now_millis};
+use crate::unsubscribe::{LinkRefused, LinkSent, UnsubscribeLink};
 use crate::web::WebState;
-use crate::web::confirm::{ConfirmToken, ConfirmTokenError};
+use crate::web::confirm::{ConfirmLink, ConfirmTokenError};
 use crate::web::i18n::Words;
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
@@ -81,44 +82,83 @@ impl LinkPage<'_> {
         let button = Some((self.here.clone(), label, one_click));
         notice(self.state, &self.t, &self.here, status, key, button)
     }
-
-    /// The button page when `subscriber_id` still exists, else "unknown link".
-    async fn ask_if_known(
-        &self,
-        subscriber_id: i64,
-        key: &str,
-        label: &str,
-        one_click: bool,
-    ) -> Response {
-        match self.state.app.store.subscriber(subscriber_id).await {
-            Ok(_) => self.ask(StatusCode::OK, key, label, one_click),
-            Err(error) => self.failed(error),
-        }
-    }
-
-    /// The page for a store error: "unknown link" for a person no longer there.
-    fn failed(&self, error: StoreError) -> Response {
-        match error {
-            StoreError::UnknownSubscriber(_) => self.say(StatusCode::NOT_FOUND, "web-unknown-link"),
-            error => server_error(error),
-        }
-    }
 }
 
-async fn link_page<'a>(
+/// The page for `link`: in the language of the person it was sent to when it
+/// was (never in that of whoever holds its id now), else in the visitor's.
+async fn link_page<'a, L>(
     state: &'a WebState,
     here: String,
     lang: Option<&str>,
-    subscriber_id: Option<i64>,
+    link: &Checked<L>,
     headers: &HeaderMap,
 ) -> LinkPage<'a> {
-    let t = words_for(state, lang, subscriber_id, headers).await;
+    let person = match link {
+        Checked::Theirs(_, person) => Some(person.id),
+        _ => None,
+    };
+    let t = words_for(state, lang, person, headers).await;
     LinkPage { state, t, here }
 }
 
-fn confirm_token(state: &WebState, token: &str) -> Result<ConfirmToken, ConfirmTokenError> {
+/// What a link's token came to.
+enum Checked<L> {
+    /// Well signed, and sent to this person.
+    Theirs(L, Subscriber),
+    /// It acts on nobody: the status and notice that say why.
+    Refused(StatusCode, &'static str),
+    /// The store could not tell.
+    Broken(StoreError),
+}
+
+impl<L> Checked<L> {
+    /// The store's word on a verified `link` naming `subscriber_id`. A link
+    /// whose person is not here (erased, or the id now someone else's) is an
+    /// unknown link: the page must not tell that the id is taken.
+    fn from_store(
+        link: L,
+        subscriber_id: i64,
+        found: Result<Result<Subscriber, LinkRefused>, StoreError>,
+    ) -> Self {
+        match found {
+            Ok(Ok(person)) => Self::Theirs(link, person),
+            Ok(Err(refused)) => {
+                tracing::info!(subscriber_id, reason = %refused, "link refused");
+                Self::Refused(StatusCode::NOT_FOUND, "web-unknown-link")
+            }
+            Err(error) => Self::Broken(error),
+        }
+    }
+}
+
+/// A confirmation link, checked: signature, age, and person.
+async fn check_confirm(state: &WebState, token: &str) -> Checked<ConfirmLink> {
     let ttl = state.config.confirm_ttl.as_millis() as i64;
-    state.confirm.verify(token, now_millis(), ttl)
+    let link = match state.confirm.verify(token, now_millis(), ttl) {
+        Ok(link) => link,
+        Err(error) => return Checked::Refused(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
+    };
+    let sent = LinkSent::At(link.issued_at);
+    let found = state
+        .app
+        .store
+        .link_subscriber(link.subscriber_id, link.binding, sent)
+        .await;
+    Checked::from_store(link, link.subscriber_id, found)
+}
+
+/// An unsubscribe link, checked: signature and person.
+async fn check_unsubscribe(state: &WebState, token: &str) -> Checked<UnsubscribeLink> {
+    let Ok(link) = state.app.signer.verify(token) else {
+        return Checked::Refused(StatusCode::BAD_REQUEST, "web-bad-link");
+    };
+    let sent = LinkSent::InCampaign(link.campaign_id);
+    let found = state
+        .app
+        .store
+        .link_subscriber(link.subscriber_id, link.binding, sent)
+        .await;
+    Checked::from_store(link, link.subscriber_id, found)
 }
 
 /// The notice for a confirm link that did not verify.
@@ -137,27 +177,13 @@ pub(super) async fn confirm_page(
     headers: HeaderMap,
 ) -> Response {
     let query = PageQuery::parse(query.as_deref());
-    let parsed = confirm_token(&state, &token);
-    let id = parsed.as_ref().ok().map(|c| c.subscriber_id);
-    let page = link_page(
-        &state,
-        format!("/confirm/{token}"),
-        query.lang.as_deref(),
-        id,
-        &headers,
-    )
-    .await;
-    match parsed {
-        Ok(link) => {
-            page.ask_if_known(
-                link.subscriber_id,
-                "web-confirm",
-                "web-confirm-button",
-                false,
-            )
-            .await
-        }
-        Err(error) => page.say(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
+    let link = check_confirm(&state, &token).await;
+    let here = format!("/confirm/{token}");
+    let page = link_page(&state, here, query.lang.as_deref(), &link, &headers).await;
+    match link {
+        Checked::Theirs(..) => page.ask(StatusCode::OK, "web-confirm", "web-confirm-button", false),
+        Checked::Refused(status, key) => page.say(status, key),
+        Checked::Broken(error) => server_error(error),
     }
 }
 
@@ -169,13 +195,20 @@ pub(super) async fn confirm(
     body: Bytes,
 ) -> Response {
     let fields = form_fields(&headers, body, false).await;
-    let parsed = confirm_token(&state, &token);
-    let id = parsed.as_ref().ok().map(|c| c.subscriber_id);
+    let checked = check_confirm(&state, &token).await;
     let lang = field(fields.as_deref(), "lang");
-    let page = link_page(&state, format!("/confirm/{token}"), lang, id, &headers).await;
-    let link = match parsed {
-        Ok(link) => link,
-        Err(error) => return page.say(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
+    let page = link_page(
+        &state,
+        format!("/confirm/{token}"),
+        lang,
+        &checked,
+        &headers,
+    )
+    .await;
+    let link = match checked {
+        Checked::Theirs(link, _) => link,
+        Checked::Refused(status, key) => return page.say(status, key),
+        Checked::Broken(error) => return server_error(error),
     };
     if fields.is_none() {
         // Not the page's form: show it again, with its button.
@@ -215,27 +248,18 @@ pub(super) async fn unsubscribe_page(
     headers: HeaderMap,
 ) -> Response {
     let query = PageQuery::parse(query.as_deref());
-    let parsed = state.app.signer.verify(&token);
-    let id = parsed.as_ref().ok().map(|u| u.subscriber_id);
-    let page = link_page(
-        &state,
-        format!("/u/{token}"),
-        query.lang.as_deref(),
-        id,
-        &headers,
-    )
-    .await;
-    match parsed {
-        Ok(link) => {
-            page.ask_if_known(
-                link.subscriber_id,
-                "web-unsubscribe",
-                "web-unsubscribe-button",
-                true,
-            )
-            .await
-        }
-        Err(_) => page.say(StatusCode::BAD_REQUEST, "web-bad-link"),
+    let link = check_unsubscribe(&state, &token).await;
+    let here = format!("/u/{token}");
+    let page = link_page(&state, here, query.lang.as_deref(), &link, &headers).await;
+    match link {
+        Checked::Theirs(..) => page.ask(
+            StatusCode::OK,
+            "web-unsubscribe",
+            "web-unsubscribe-button",
+            true,
+        ),
+        Checked::Refused(status, key) => page.say(status, key),
+        Checked::Broken(error) => server_error(error),
     }
 }
 
@@ -249,12 +273,13 @@ pub(super) async fn unsubscribe(
     body: Bytes,
 ) -> Response {
     let fields = form_fields(&headers, body, true).await;
-    let parsed = state.app.signer.verify(&token);
-    let id = parsed.as_ref().ok().map(|u| u.subscriber_id);
+    let checked = check_unsubscribe(&state, &token).await;
     let lang = field(fields.as_deref(), "lang");
-    let page = link_page(&state, format!("/u/{token}"), lang, id, &headers).await;
-    let Ok(link) = parsed else {
-        return page.say(StatusCode::BAD_REQUEST, "web-bad-link");
+    let page = link_page(&state, format!("/u/{token}"), lang, &checked, &headers).await;
+    let link = match checked {
+        Checked::Theirs(link, _) => link,
+        Checked::Refused(status, key) => return page.say(status, key),
+        Checked::Broken(error) => return server_error(error),
     };
     let one_click = fields
         .iter()
@@ -268,12 +293,12 @@ pub(super) async fn unsubscribe(
             true,
         );
     }
-    let store = &state.app.store;
-    let result = match store.subscriber(link.subscriber_id).await {
-        Ok(_) => store.unsubscribe(link.subscriber_id, now_millis()).await,
-        Err(error) => Err(error),
-    };
-    match result {
+    match state
+        .app
+        .store
+        .unsubscribe(link.subscriber_id, now_millis())
+        .await
+    {
         Ok(changed) => {
             if changed {
                 tracing::info!(
@@ -284,7 +309,7 @@ pub(super) async fn unsubscribe(
             }
             page.say(StatusCode::OK, "web-unsubscribed")
         }
-        Err(error) => page.failed(error),
+        Err(error) => server_error(error),
     }
 }
 

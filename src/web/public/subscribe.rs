@@ -256,6 +256,7 @@ async fn sign_up(
         subscriber_id: id,
         list_id,
         issued_at: now,
+        link_key: store.link_key(id).await?,
     });
     let state = state.clone();
     state.mail.clone().spawn(async move {
