@@ -1,14 +1,17 @@
 //! willay's integration tests: real databases, a real SMTP server, the real binary.
 
+mod binary;
 mod cli;
 mod delivery;
 mod dkim;
 mod helpers;
 mod lifecycle;
 mod locales;
+mod logs;
 mod pipeline;
 mod scale_out;
 mod smtp;
+mod smtp_tls;
 mod web;
 mod web_browser;
 mod web_dashboard;
