@@ -9,6 +9,7 @@ mod lifecycle;
 mod locales;
 mod logs;
 mod pipeline;
+mod prometheus;
 mod scale_out;
 mod smtp;
 mod smtp_tls;
