@@ -271,6 +271,45 @@ mod tests {
     }
 
     #[test]
+    fn a_ca_file_must_hold_a_ca_certificate() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let ca = rcgen::CertificateParams::new(Vec::<String>::new())
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        for (name, content, expected) in [
+            ("ca.pem", Some(ca.pem()), None),
+            ("missing.pem", None, Some("No such file")),
+            (
+                "key.pem",
+                Some(key.serialize_pem()),
+                Some("no PEM certificate"),
+            ),
+            ("empty.pem", Some(String::new()), Some("no PEM certificate")),
+        ] {
+            let path = dir.path().join(name);
+            if let Some(content) = content {
+                std::fs::write(&path, content).unwrap();
+            }
+            let settings = TransportSettings {
+                ca_file: Some(path.clone()),
+                ..settings("smtp://relay.example.org?tls=starttls")
+            };
+            match (Transport::new(&settings), expected) {
+                (Ok(_), None) => {}
+                (Err(e), Some(expected)) => {
+                    let e = e.to_string();
+                    assert!(e.contains("WILLAY_SMTP_CA_FILE"), "{name}: {e}");
+                    assert!(e.contains(&path.display().to_string()), "{name}: {e}");
+                    assert!(e.contains(expected), "{name}: {e}");
+                }
+                (result, _) => panic!("{name}: {:?}", result.map(|t| t.describe())),
+            }
+        }
+    }
+
+    #[test]
     fn rejects_unknown_options() {
         for (url, expected) in [
             ("smtp://h?tls=maybe", "tls=maybe"),
