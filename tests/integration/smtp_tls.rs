@@ -5,6 +5,9 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
 use crate::binary::{Willay, output_within};
 use crate::helpers::{Backend, TestDb};
 use crate::smtp::{PrivateCa, SmtpServer};
@@ -169,7 +172,8 @@ async fn run(case: &Case, ca: &PrivateCa) -> Result<(), String> {
     command
         .args(["worker", "--until-idle"])
         .env("WILLAY_SMTP_URL", url)
-        .env("WILLAY_LOG", "info");
+        // rustls logs through `log` at trace level: it must not leak the login either.
+        .env("WILLAY_LOG", "trace");
     let not_a_certificate = dir.path().join("not-a-certificate.pem");
     std::fs::write(&not_a_certificate, "just some text\n").unwrap();
     match case.trust {
@@ -186,8 +190,11 @@ async fn run(case: &Case, ca: &PrivateCa) -> Result<(), String> {
     }
     let output = output_within(&mut command, Duration::from_secs(30));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if stderr.contains(PASSWORD) {
-        return Err(format!("the password is in stderr:\n{stderr}"));
+    let auth_plain = STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    for secret in [PASSWORD, &auth_plain, &STANDARD.encode(PASSWORD)] {
+        if stderr.contains(secret) {
+            return Err(format!("{secret} is in stderr:\n{stderr}"));
+        }
     }
     let rows = willay.deliveries().await;
     match case.expect {
