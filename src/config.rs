@@ -28,7 +28,7 @@ pub struct Settings {
     #[arg(long, env = "WILLAY_DB_POOL", default_value_t = 8, global = true)]
     pub db_pool: u32,
 
-    /// SMTP relay, e.g. `smtp://user:pass@host:587?tls=starttls` (also tls=required|none).
+    /// SMTP relay, e.g. `smtp://user:pass@host:587?tls=starttls` (also tls=required|opportunistic|none).
     /// Without it, messages are written to the outbox folder.
     #[arg(long, env = "WILLAY_SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<SecretString>,
@@ -36,6 +36,11 @@ pub struct Settings {
     /// Folder for `.eml` files when no SMTP relay is configured.
     #[arg(long, env = "WILLAY_OUTBOX", default_value = "outbox", global = true)]
     pub outbox: PathBuf,
+
+    /// PEM file of CA certificates to trust for the SMTP relay's TLS (a private
+    /// CA), besides the system's trust store.
+    #[arg(long, env = "WILLAY_SMTP_CA_FILE", global = true)]
+    pub smtp_ca_file: Option<PathBuf>,
 
     /// SMTP command timeout, in seconds.
     #[arg(long, env = "WILLAY_SMTP_TIMEOUT", default_value_t = 30, global = true)]
@@ -197,6 +202,7 @@ impl Settings {
             outbox: self.outbox.clone(),
             pool_size: concurrency as u32,
             timeout: Duration::from_secs(self.smtp_timeout),
+            ca_file: self.smtp_ca_file.clone(),
         }
     }
 }

@@ -1,4 +1,4 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -9,7 +9,9 @@ fn main() -> std::process::ExitCode {
             EnvFilter::try_from_env("WILLAY_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("willay=info,warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter)
+        // A failed write must not be reported on the stderr that just failed.
+        .log_internal_errors(false)
         // Colour codes only for people: not in log files or CI output.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
@@ -21,9 +23,26 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", describe(&error));
+            // `eprintln!` panics on a closed stderr; the exit code still tells.
+            let _ = writeln!(std::io::stderr(), "error: {}", describe(&error));
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// stderr for log lines: when it is a closed pipe (`willay worker 2>&1 | head`)
+/// or a full disk, the line is lost, never the process and its claimed rows.
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 

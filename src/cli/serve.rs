@@ -1,5 +1,6 @@
 //! `willay serve`: the web service, with the delivery worker alongside.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -64,7 +65,9 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
     let address = listener.local_addr()?;
     let shutdown = super::shutdown_on_signal();
     tracing::info!(%address, worker = !args.no_worker, "willay serve listening");
-    eprintln!(
+    // Not `eprintln!`: it panics when stderr is a closed pipe.
+    let _ = writeln!(
+        std::io::stderr(),
         "willay serve: listening on http://{address} (dashboard /dashboard, API /api/, subscribe /subscribe)"
     );
 

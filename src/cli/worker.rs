@@ -1,5 +1,6 @@
 //! `willay worker`: the delivery worker on its own, with optional Prometheus metrics.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 
 use anyhow::Context;
@@ -31,7 +32,9 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind} for metrics"))?;
-            eprintln!(
+            // Not `eprintln!`: it panics when stderr is a closed pipe.
+            let _ = writeln!(
+                std::io::stderr(),
                 "willay worker: metrics on http://{}/metrics",
                 listener.local_addr()?
             );

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::TlsParameters;
+use lettre::transport::smtp::client::{Certificate, CertificateStore, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::smtp::{Relay, Security, SmtpPool};
@@ -22,6 +24,9 @@ pub struct TransportSettings {
     pub pool_size: u32,
     /// Per-command SMTP timeout.
     pub timeout: Duration,
+    /// PEM file of extra CA certificates to trust for the relay (a private CA),
+    /// besides the system's trust store.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Why the transport could not be set up.
@@ -33,6 +38,14 @@ pub enum TransportError {
     /// TLS parameters could not be built.
     #[error("cannot set up TLS for the SMTP relay: {0}")]
     Tls(#[from] lettre::transport::smtp::Error),
+    /// The private CA file cannot be read or holds no usable certificate.
+    #[error("cannot use WILLAY_SMTP_CA_FILE {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The outbox folder cannot be created.
     #[error("cannot create the outbox folder {path}: {source}")]
     Outbox {
@@ -154,7 +167,7 @@ fn smtp(url: &str, settings: &TransportSettings) -> Result<Transport, TransportE
             other => return Err(bad(format!("unknown option `{other}` (known: tls)"))),
         }
     }
-    let params = || TlsParameters::new(host.clone());
+    let params = || tls_parameters(&host, settings.ca_file.as_deref());
     // `required` is implicit TLS (SMTPS, port 465); `starttls` upgrades a plain
     // connection and refuses to continue without TLS (port 587).
     let (security, default_port) = match mode.as_str() {
@@ -180,6 +193,9 @@ fn smtp(url: &str, settings: &TransportSettings) -> Result<Transport, TransportE
             decode(parsed.password().unwrap_or_default()),
         )
     });
+    if matches!(security, Security::None) && credentials.is_some() {
+        tracing::warn!("tls=none: the SMTP login goes to the relay unencrypted");
+    }
     let relay = Relay {
         host: host.clone(),
         port,
@@ -193,6 +209,40 @@ fn smtp(url: &str, settings: &TransportSettings) -> Result<Transport, TransportE
     })
 }
 
+/// TLS towards `host`, trusting the system's store (rustls-native-certs:
+/// `/etc/ssl/certs`, or `SSL_CERT_FILE`/`SSL_CERT_DIR`) and the certificates
+/// of `ca_file`.
+fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, TransportError> {
+    let mut builder =
+        TlsParameters::builder(host.to_owned()).certificate_store(CertificateStore::Default);
+    if let Some(path) = ca_file {
+        let refuse = |reason: String| TransportError::CaFile {
+            path: path.to_owned(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
+        let certificates = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| refuse(format!("not a PEM file ({e})")))?;
+        if certificates.is_empty() {
+            return Err(refuse("no PEM certificate in it".into()));
+        }
+        for certificate in certificates {
+            let certificate =
+                Certificate::from_der(certificate.to_vec()).map_err(|e| refuse(e.to_string()))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    // Each root is parsed here: a certificate that is no CA fails at start-up.
+    builder.build().map_err(|e| match ca_file {
+        Some(path) => TransportError::CaFile {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        },
+        None => TransportError::Tls(e),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +253,7 @@ mod tests {
             outbox: PathBuf::from("unused"),
             pool_size: 4,
             timeout: Duration::from_secs(5),
+            ca_file: None,
         }
     }
 
@@ -217,6 +268,45 @@ mod tests {
         assert_eq!(t.describe(), "SMTP relay 127.0.0.1:2525");
         let t = Transport::new(&settings("smtps://mail.example.org")).unwrap();
         assert_eq!(t.describe(), "SMTP relay mail.example.org:465");
+    }
+
+    #[test]
+    fn a_ca_file_must_hold_a_ca_certificate() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let ca = rcgen::CertificateParams::new(Vec::<String>::new())
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        for (name, content, expected) in [
+            ("ca.pem", Some(ca.pem()), None),
+            ("missing.pem", None, Some("No such file")),
+            (
+                "key.pem",
+                Some(key.serialize_pem()),
+                Some("no PEM certificate"),
+            ),
+            ("empty.pem", Some(String::new()), Some("no PEM certificate")),
+        ] {
+            let path = dir.path().join(name);
+            if let Some(content) = content {
+                std::fs::write(&path, content).unwrap();
+            }
+            let settings = TransportSettings {
+                ca_file: Some(path.clone()),
+                ..settings("smtp://relay.example.org?tls=starttls")
+            };
+            match (Transport::new(&settings), expected) {
+                (Ok(_), None) => {}
+                (Err(e), Some(expected)) => {
+                    let e = e.to_string();
+                    assert!(e.contains("WILLAY_SMTP_CA_FILE"), "{name}: {e}");
+                    assert!(e.contains(&path.display().to_string()), "{name}: {e}");
+                    assert!(e.contains(expected), "{name}: {e}");
+                }
+                (result, _) => panic!("{name}: {:?}", result.map(|t| t.describe())),
+            }
+        }
     }
 
     #[test]

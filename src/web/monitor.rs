@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use super::WebState;
 use super::auth::ApiCaller;
@@ -28,17 +28,46 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/metrics", get(metrics))
 }
 
+/// Upper bounds, in seconds, of the send-latency buckets: a loopback relay
+/// answers in milliseconds, a remote one in tenths, a slow one up to the
+/// 30-second SMTP timeout.
+const SEND_SECONDS_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
 /// Installs the Prometheus recorder for the `metrics` facade, once per process;
 /// later calls return the same handle.
 pub fn install_metrics_recorder() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            PrometheusBuilder::new()
+            // A histogram, not the exporter's default summary: bucket counts
+            // add up across workers (`sum by (le)`), quantiles do not.
+            let handle = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full("willay_send_seconds".into()),
+                    SEND_SECONDS_BUCKETS,
+                )
+                .expect("the buckets are not empty")
                 .install_recorder()
-                .expect("no other metrics recorder is installed")
+                .expect("no other metrics recorder is installed");
+            describe_metrics();
+            handle
         })
         .clone()
+}
+
+/// The HELP texts of what the worker records (`worker::deliver`).
+fn describe_metrics() {
+    metrics::describe_counter!(
+        "willay_messages_total",
+        "Send attempts by outcome (sent, failed, transient, relay_down) and locale used."
+    );
+    metrics::describe_histogram!(
+        "willay_send_seconds",
+        metrics::Unit::Seconds,
+        "Time to hand one message to the relay or the outbox, by locale."
+    );
 }
 
 /// The `/metrics` of a `willay worker` process: its own counters (messages by

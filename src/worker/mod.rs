@@ -209,7 +209,7 @@ impl Worker {
         let mut first = self.refusal.lock().expect("not poisoned");
         if first.is_none() {
             tracing::error!(error = %redact_addresses(&refusal),
-                "the SMTP relay refuses the session; stopping the worker");
+                "the SMTP session cannot be set up as configured; stopping the worker");
             *first = Some(refusal);
         }
         self.refused.cancel();

@@ -134,6 +134,7 @@ pub fn settings(dir: &Path, db: &TestDb, locales: &Path, smtp: Option<&SmtpServe
         smtp_url: smtp.map(|s| SecretString::from(s.url())),
         outbox: dir.join("outbox"),
         smtp_timeout: 5,
+        smtp_ca_file: None,
         locales: locales.to_owned(),
         from: "Colectivo Willay <noticias@example.org>".into(),
         unsubscribe_mailto: None,

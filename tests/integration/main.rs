@@ -1,5 +1,6 @@
 //! willay's integration tests: real databases, a real SMTP server, the real binary.
 
+mod binary;
 mod cli;
 mod delivery;
 mod dkim;
@@ -7,10 +8,13 @@ mod helpers;
 mod lifecycle;
 mod links_identity;
 mod locales;
+mod logs;
 mod pipeline;
+mod prometheus;
 mod relay_policy;
 mod scale_out;
 mod smtp;
+mod smtp_tls;
 mod web;
 mod web_browser;
 mod web_dashboard;

@@ -230,3 +230,69 @@ impl SmtpServer {
         }
     }
 }
+
+impl SmtpServer {
+    /// The port it listens on (for URLs with a login or a TLS mode).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The server's AUTH attempts, one JSON line each (mechanism, success,
+    /// whether the session was encrypted); never the secret.
+    pub fn auth_attempts(&self) -> Vec<String> {
+        std::fs::read_to_string(self.maildir.join("auth.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// An organisation's own certificate authority and a relay certificate it
+/// signed for `localhost`, as PEM files in a folder of their own.
+pub struct PrivateCa {
+    /// The CA's certificate: what `WILLAY_SMTP_CA_FILE` names.
+    pub ca_file: PathBuf,
+    /// The relay's certificate and key, for the server's `--tls-cert/--tls-key`.
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    _dir: TempDir,
+}
+
+impl PrivateCa {
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+        let dir = tempfile::tempdir().unwrap();
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name
+            .push(DnType::CommonName, "Colectivo Willay internal CA");
+        let ca_key = KeyPair::generate().unwrap();
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca, ca_key);
+        let relay = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        let relay_key = KeyPair::generate().unwrap();
+        let relay_cert = relay.signed_by(&relay_key, &issuer).unwrap();
+        let write = |name: &str, pem: String| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, pem).unwrap();
+            path
+        };
+        Self {
+            ca_file: write("ca.pem", ca_cert.pem()),
+            cert_file: write("relay.pem", relay_cert.pem()),
+            key_file: write("relay.key", relay_key.serialize_pem()),
+            _dir: dir,
+        }
+    }
+
+    /// The server flags that present the relay certificate.
+    pub fn server_flags(&self) -> Vec<String> {
+        vec![
+            "--tls-cert".into(),
+            self.cert_file.display().to_string(),
+            "--tls-key".into(),
+            self.key_file.display().to_string(),
+        ]
+    }
+}

@@ -13,6 +13,12 @@ Session faults: --refuse-first-connections (before the greeting),
 --require-auth (every login refused), --reject-mail-first (the sender refused),
 --relay-access-denied (every recipient refused for a reason about the sender).
 
+A relay as an organisation runs it: --auth-user/--auth-password (that login
+only, and required), --tls-cert/--tls-key with --starttls (STARTTLS offered,
+AUTH only after it) or --implicit-tls (TLS from the first byte, SMTPS). Every
+AUTH attempt is one JSON line in MAILDIR/auth.jsonl (mechanism, success,
+whether TLS was on), never the secret.
+
 Prints "READY <port>" on stdout once listening; exits 0 on SIGTERM/SIGINT.
 Requires: python3 -m pip install aiosmtpd
 """
@@ -22,10 +28,13 @@ import collections
 import email.parser
 import email.policy
 import json
+import logging
 import os
 import re
 import signal
+import ssl
 import sys
+import warnings
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -248,19 +257,41 @@ async def serve(args):
     handler = FaultyHandler(args)
     refusals_left = args.refuse_first_connections
 
+    tls = None
+    if args.starttls or args.implicit_tls:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    auth_log = open(os.path.join(args.maildir, "auth.jsonl"), "a", encoding="utf-8")
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (args.auth_user is not None
+              and auth_data.login == args.auth_user.encode()
+              and auth_data.password == args.auth_password.encode())
+        auth_log.write(json.dumps({
+            "mechanism": mechanism,
+            "success": ok,
+            "tls": bool(session.ssl) or args.implicit_tls,
+        }) + "\n")
+        auth_log.flush()
+        return AuthResult(success=ok, handled=False)
+
     def factory():
         nonlocal refusals_left
         if refusals_left > 0:
             refusals_left -= 1
             return Refuser()
         auth = {}
-        if args.require_auth:
-            # Plain-text AUTH on loopback; every login is refused (535).
+        if args.require_auth or args.auth_user is not None:
             auth = dict(
-                authenticator=lambda *_: AuthResult(success=False, handled=False),
+                authenticator=authenticator,
                 auth_required=True,
-                auth_require_tls=False,
+                # Like Postfix's smtpd_tls_auth_only: with STARTTLS offered,
+                # AUTH is only offered once the session is encrypted. Plain
+                # text otherwise (loopback; implicit TLS is encrypted anyway).
+                auth_require_tls=args.starttls,
             )
+        if args.starttls:
+            auth["tls_context"] = tls
         return FastSMTP(
             handler,
             hostname=SERVER_NAME,
@@ -271,7 +302,8 @@ async def serve(args):
             **auth,
         )
 
-    server = await loop.create_server(factory, args.host, args.port, backlog=1024)
+    server = await loop.create_server(factory, args.host, args.port, backlog=1024,
+                                      ssl=tls if args.implicit_tls else None)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -286,6 +318,7 @@ async def serve(args):
         # Open sessions need no goodbye: asyncio.run() cancels their tasks.
         server.close()
         handler.close()
+        auth_log.close()
 
 
 def regex(pattern):
@@ -297,7 +330,20 @@ def regex(pattern):
         raise argparse.ArgumentTypeError("bad regex %r: %s" % (pattern, e))
 
 
+class KnownNoise(logging.Filter):
+    """Drops aiosmtpd's warnings about what these tests do on purpose: AUTH
+    without TLS on loopback, and its own use of a deprecated attribute."""
+
+    NOISE = ("auth_required == True but auth_require_tls == False",
+             "Session.login_data is deprecated")
+
+    def filter(self, record):
+        return not record.getMessage().startswith(self.NOISE)
+
+
 def main():
+    warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+    logging.getLogger("mail.log").addFilter(KnownNoise())
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -326,7 +372,20 @@ def main():
                    help="554 5.7.1 Relay access denied at RCPT TO for every recipient")
     p.add_argument("--require-auth", action="store_true",
                    help="advertise AUTH, require it, and refuse every login (535)")
+    p.add_argument("--auth-user", metavar="USER",
+                   help="advertise AUTH, require it, and accept only this login")
+    p.add_argument("--auth-password", default="", metavar="PASSWORD",
+                   help="the password of --auth-user")
+    p.add_argument("--tls-cert", metavar="PEM", help="certificate chain for TLS")
+    p.add_argument("--tls-key", metavar="PEM", help="private key for TLS")
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true",
+                     help="offer STARTTLS with --tls-cert/--tls-key")
+    tls.add_argument("--implicit-tls", action="store_true",
+                     help="TLS from the first byte (SMTPS) with --tls-cert/--tls-key")
     args = p.parse_args()
+    if (args.starttls or args.implicit_tls) and not (args.tls_cert and args.tls_key):
+        p.error("--starttls and --implicit-tls need --tls-cert and --tls-key")
 
     os.makedirs(args.maildir, exist_ok=True)
     asyncio.run(serve(args))

@@ -29,7 +29,8 @@ pub enum Security {
     None,
     /// STARTTLS, refusing to continue without it.
     StartTls(TlsParameters),
-    /// STARTTLS when the server offers it.
+    /// STARTTLS when the server offers it; without it, plain text but no
+    /// login (that would send the password in clear).
     Opportunistic(TlsParameters),
     /// TLS from the first byte (SMTPS, port 465).
     Implicit(TlsParameters),
@@ -59,9 +60,41 @@ pub enum ConnectError {
     /// The relay answered but the greeting, TLS or login failed.
     #[error("SMTP relay refused the session: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+    /// willay will not go on with this relay as configured (its certificate,
+    /// no STARTTLS, no login in clear text): retrying cannot help.
+    #[error("{0}")]
+    Refused(String),
     /// Nothing happened within the timeout.
     #[error("timed out connecting to the SMTP relay")]
     Timeout,
+}
+
+/// A TLS handshake that failed because of what the peer presented (rustls
+/// reports certificate and protocol errors as `InvalidData`), as opposed to a
+/// connection lost on the way, which is an outage.
+fn tls_refusal(error: &lettre::transport::smtp::Error) -> Option<ConnectError> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            return (io.kind() == std::io::ErrorKind::InvalidData).then(|| {
+                let hint = if io.to_string().contains("certificate") {
+                    "a relay certificate from a private CA needs WILLAY_SMTP_CA_FILE"
+                } else {
+                    "does the relay speak TLS on this port?"
+                };
+                ConnectError::Refused(format!(
+                    "willay refused the TLS session with the SMTP relay: {io} ({hint})"
+                ))
+            });
+        }
+        cause = current.source();
+    }
+    None
+}
+
+/// Classifies a failed TLS set-up: refused by willay, or lost on the way.
+fn tls_failure(error: lettre::transport::smtp::Error) -> ConnectError {
+    tls_refusal(&error).unwrap_or(ConnectError::Smtp(error))
 }
 
 /// Opens and checks connections for the pool.
@@ -107,27 +140,47 @@ impl Connector {
         let mut connection = match &relay.security {
             // Implicit TLS goes through lettre's own connector (Nagle stays on there
             // until lettre ships its fix); it is rarely used for bulk relays.
-            Security::Implicit(params) => {
-                AsyncSmtpConnection::connect_tokio1(
-                    address,
-                    Some(relay.timeout),
-                    &self.hello,
-                    Some(params.clone()),
-                    None,
-                )
-                .await?
-            }
+            Security::Implicit(params) => AsyncSmtpConnection::connect_tokio1(
+                address,
+                Some(relay.timeout),
+                &self.hello,
+                Some(params.clone()),
+                None,
+            )
+            .await
+            .map_err(tls_failure)?,
             security => {
                 let tcp = TcpStream::connect(address).await?;
                 tcp.set_nodelay(true)?;
                 let mut connection =
                     AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &self.hello).await?;
-                match security {
-                    Security::StartTls(params) => {
-                        connection.starttls(params.clone(), &self.hello).await?
+                let upgrade = match security {
+                    Security::StartTls(params) | Security::Opportunistic(params) => Some(params),
+                    _ => None,
+                };
+                match upgrade {
+                    Some(params) if connection.can_starttls() => connection
+                        .starttls(params.clone(), &self.hello)
+                        .await
+                        .map_err(tls_failure)?,
+                    Some(_) if matches!(security, Security::StartTls(_)) => {
+                        return Err(ConnectError::Refused(
+                            "the SMTP relay offers no STARTTLS, which tls=starttls requires \
+                             (check the port and tls mode in WILLAY_SMTP_URL: STARTTLS is \
+                             usually port 587, smtps:// port 465)"
+                                .into(),
+                        ));
                     }
-                    Security::Opportunistic(params) if connection.can_starttls() => {
-                        connection.starttls(params.clone(), &self.hello).await?
+                    // RFC 8314 §3: a login must not travel in clear text unless
+                    // that was chosen (tls=none).
+                    Some(_) if relay.credentials.is_some() => {
+                        return Err(ConnectError::Refused(
+                            "the SMTP relay offers no STARTTLS, and with tls=opportunistic \
+                             willay does not send the login in clear text (use tls=starttls \
+                             or smtps:// in WILLAY_SMTP_URL, or tls=none to send it \
+                             unencrypted on purpose)"
+                                .into(),
+                        ));
                     }
                     _ => {}
                 }
@@ -137,7 +190,19 @@ impl Connector {
         if let Some(credentials) = &relay.credentials {
             connection
                 .auth(&[Mechanism::Plain, Mechanism::Login], credentials)
-                .await?;
+                .await
+                .map_err(|e| {
+                    if e.is_client() {
+                        // lettre found no mechanism in common: the relay offers
+                        // no AUTH (at all, or not before TLS).
+                        ConnectError::Refused(format!(
+                            "the SMTP relay offers no login willay can use ({e}); check the \
+                             user, tls mode and port in WILLAY_SMTP_URL"
+                        ))
+                    } else {
+                        ConnectError::Smtp(e)
+                    }
+                })?;
         }
         Ok(connection)
     }
@@ -181,6 +246,9 @@ impl SmtpPool {
             // greeting, EHLO or AUTH): a configuration problem, not an outage.
             managed::PoolError::Backend(ConnectError::Smtp(e)) if e.is_permanent() => {
                 SendError::Misconfigured(format!("the SMTP relay refused the session: {e}"))
+            }
+            managed::PoolError::Backend(ConnectError::Refused(why)) => {
+                SendError::Misconfigured(why)
             }
             managed::PoolError::Backend(e) => SendError::Relay(e.to_string()),
             other => SendError::Relay(format!("no SMTP connection available: {other}")),
