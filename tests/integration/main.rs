@@ -3,6 +3,7 @@
 mod cli;
 mod delivery;
 mod dkim;
+mod faults;
 mod helpers;
 mod lifecycle;
 mod locales;
