@@ -296,16 +296,21 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Whether a SQLite connection handed back to the pool may be reused: not if
-/// it is still inside a transaction. After a failed COMMIT (a full disk)
-/// SQLite has already rolled back, sqlx's ROLLBACK then fails and its
-/// bookkeeping stays "in a transaction", so the next BEGIN on that connection
-/// would be a savepoint of a transaction that no longer ends. Such a
-/// connection is closed, which rolls back whatever may still be open.
+/// sqlx still counts it inside a transaction. A COMMIT that fails on a full
+/// disk leaves it so (SQLite rolls back on its own, so sqlx's ROLLBACK fails
+/// too), and reusing such a connection kept a write transaction open on a
+/// full disk: every other writer then waited out the busy timeout ("database
+/// is locked") long after space was freed. Closing it rolls back whatever may
+/// still be open; the pool opens a fresh one.
 async fn settled_connection(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
     use sqlx::Connection;
     // Runs the rollback a dropped transaction queued, before looking.
     conn.ping().await?;
-    Ok(!conn.is_in_transaction())
+    let reusable = !conn.is_in_transaction();
+    if !reusable {
+        tracing::warn!("closing a database connection left inside a failed transaction");
+    }
+    Ok(reusable)
 }
 
 /// Hides the password of a database URL so it can be shown in messages.

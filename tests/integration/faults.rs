@@ -236,15 +236,14 @@ async fn a_full_outbox_disk_pauses_sending_and_leaves_no_partial_message() {
     let (status, _) = worker.wait();
     let stderr = worker.stderr();
     assert!(status.success(), "{status}\n{stderr}");
+    assert_all_sent_once_attempted(&t, campaign, PEOPLE as i64).await;
+    let ids = whole_messages(&outbox);
+    assert_eq!(ids.len(), PEOPLE, "one whole message per person");
+    assert!(ids.values().all(|n| *n == 1), "nothing written twice");
     assert!(
         stderr.contains("the disk holding the outbox is full"),
         "{stderr}"
     );
-
-    let ids = whole_messages(&outbox);
-    assert_eq!(ids.len(), PEOPLE, "one whole message per person");
-    assert!(ids.values().all(|n| *n == 1), "nothing written twice");
-    assert_all_sent_once_attempted(&t, campaign, PEOPLE as i64).await;
 }
 
 /// The database on a small disk of its own; the test's app opens it there.
@@ -281,7 +280,10 @@ async fn a_full_database_disk_pauses_sending_and_resumes_when_space_is_freed() {
 
     let received = message_id_counts(&smtp);
     let duplicates: usize = received.values().map(|n| n - 1).sum();
-    eprintln!("database disk full, then freed: {duplicates} duplicates of {PEOPLE}");
+    eprintln!(
+        "database disk full, then freed: {duplicates} duplicates of {PEOPLE}; {} connections closed",
+        stderr.matches("closing a database connection").count()
+    );
     assert_eq!(received.len(), PEOPLE, "nobody lost");
     assert_eq!(duplicates, 0, "nothing sent twice without a crash");
     assert_all_sent_once_attempted(&t, campaign, PEOPLE as i64).await;
@@ -304,7 +306,10 @@ async fn sigterm_with_the_database_disk_full_stops_in_time_and_names_the_disk() 
     worker.terminate();
     let (status, took) = worker.wait();
     let stderr = worker.stderr();
-    eprintln!("SIGTERM with the database disk full: exit {status} after {took:?}");
+    eprintln!(
+        "SIGTERM with the database disk full: {status} after {took:?}; last words: {}",
+        stderr.lines().last().unwrap_or_default()
+    );
     assert!(
         took < Duration::from_secs(35),
         "promised 30 s, took {took:?}"
