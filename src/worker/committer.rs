@@ -97,7 +97,12 @@ pub async fn commit_outcomes(
         // Gathering stops at a batch ahead (back-pressure keeps "sent but not
         // recorded" small), except in an outage: the gate stops the sends then,
         // and what still comes in is what was already under way.
-        let gather = open && (held.len() < COMMIT_BATCH || outage);
+        let room = if outage {
+            COMMIT_BATCH
+        } else {
+            COMMIT_BATCH.saturating_sub(held.len())
+        };
+        let gather = open && room > 0;
         tokio::select! {
             written = write => {
                 writing = None;
@@ -130,7 +135,7 @@ pub async fn commit_outcomes(
                     }
                 }
             }
-            received = settled.recv_many(&mut held, COMMIT_BATCH), if gather => {
+            received = settled.recv_many(&mut held, room), if gather => {
                 open = received > 0;
             }
             _ = give_up.cancelled(), if outage => {

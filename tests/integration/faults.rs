@@ -450,7 +450,8 @@ async fn files_willay_writes_are_for_its_user_only_whatever_the_umask() {
     let _ = Command::new("kill")
         .args(["-TERM", &worker.id().to_string()])
         .status();
-    assert!(worker.wait().unwrap().success());
+    // It may still be starting, before its signal handler: any exit will do.
+    worker.wait().unwrap();
 
     // A fresh database through any command, and the preview files.
     let fresh = dir.path().join("fresh.db");
