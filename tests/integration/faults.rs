@@ -69,6 +69,11 @@ struct Worker {
 
 impl Worker {
     fn spawn(t: &TestApp, smtp: Option<&SmtpServer>, extra: &[&str]) -> Self {
+        Self::spawn_to(t, smtp.map(SmtpServer::url), extra)
+    }
+
+    /// Sending to `smtp_url`, or to the outbox without one.
+    fn spawn_to(t: &TestApp, smtp_url: Option<String>, extra: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
         command
             .env("DATABASE_URL", &t._db.url)
@@ -81,8 +86,8 @@ impl Worker {
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        match smtp {
-            Some(smtp) => command.env("WILLAY_SMTP_URL", smtp.url()),
+        match smtp_url {
+            Some(url) => command.env("WILLAY_SMTP_URL", url),
             None => command.env_remove("WILLAY_SMTP_URL"),
         };
         let mut child = command.spawn().expect("a worker process starts");
@@ -473,4 +478,35 @@ async fn files_willay_writes_are_for_its_user_only_whatever_the_umask() {
         .map(|(what, got, want)| format!("{what}: {got:o}, want {want:o}"))
         .collect();
     assert!(loose.is_empty(), "{loose:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_relay_outage_pauses_eight_senders_for_one_step_not_a_minute() {
+    const PEOPLE: usize = 200;
+    let t = TestApp::spawn(Backend::Sqlite).await;
+    let campaign = scheduled_campaign(&t, PEOPLE).await;
+    // A port with nothing listening yet: the relay is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("smtp://127.0.0.1:{port}?tls=none");
+    let mut worker = Worker::spawn_to(&t, Some(url), &[]);
+    worker.wait_for_stderr("relay unreachable");
+    // The relay comes back at once: the back-off is one step, 1 s, whatever
+    // the eight senders that failed together.
+    let smtp = SmtpServer::start_on(port, &[]);
+    let back = Instant::now();
+    let (status, _) = worker.wait();
+    let resumed_in = back.elapsed();
+    eprintln!("relay down for a moment, 8 senders: finished {resumed_in:?} after it came back");
+    assert!(status.success(), "{}", worker.stderr());
+    assert!(
+        resumed_in < Duration::from_secs(8),
+        "paused {resumed_in:?} for a one-step outage"
+    );
+    assert_eq!(message_id_counts(&smtp).len(), PEOPLE);
+    let counts = t.app.store.ledger_counts(campaign).await.unwrap();
+    assert_eq!((counts.sent, counts.failed), (PEOPLE as i64, 0));
 }
