@@ -22,7 +22,10 @@ const ANDEAN_REGIONS: [&str; 5] = ["Huancavelica", "Ayacucho", "Apurímac", "Cus
 
 pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Its database and outbox hold (sample) people: for this user only.
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     settings.database_url = format!("sqlite://{}", dir.join("willay.db").display());
     settings.outbox = dir.join("outbox");
     outln!(

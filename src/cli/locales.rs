@@ -1,5 +1,7 @@
 //! `willay locales …` (no database needed) and `willay preview --all-locales`.
 
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
 
 use anyhow::Context;
@@ -121,7 +123,10 @@ pub(super) fn write_previews(
     let previews = app
         .preview_all_locales(message, name.unwrap_or(SAMPLE_NAME))
         .with_context(|| format!("cannot preview `{message}`"))?;
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    // Previews carry a name and a signed link: for this user only.
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
     for preview in previews {
         let parts = [
             ("eml", preview.eml.as_slice()),
@@ -129,7 +134,13 @@ pub(super) fn write_previews(
         ];
         for (extension, bytes) in parts {
             let path = out.join(format!("{message}.{}.{extension}", preview.locale));
-            std::fs::write(&path, bytes)
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&path)
+                .and_then(|mut file| file.write_all(bytes))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             outln!("{}", path.display())?;
         }

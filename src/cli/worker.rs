@@ -52,6 +52,9 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
         server.await?.context("the metrics server failed")?;
     }
     let report = report?;
+    if args.worker.until_idle {
+        note_paused(app).await?;
+    }
     outln!(
         "worker {}: {} sent, {} failed, {} to retry, {} skipped; campaigns started {:?}, finished {:?}",
         worker.id(),
@@ -62,5 +65,19 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
         report.campaigns_started,
         report.campaigns_finished
     )?;
+    Ok(())
+}
+
+/// Says which paused campaigns still have rows waiting: a worker that stops
+/// when idle leaves them, so its exit does not mean they were sent. The exit
+/// status stays 0, as for any run that did what was asked (1 means the
+/// worker failed).
+async fn note_paused(app: &App) -> anyhow::Result<()> {
+    for (id, unsettled) in app.store.paused_with_unsettled().await? {
+        eprintln!(
+            "willay worker: campaign {id} is paused with {unsettled} messages still pending; \
+             they are sent once it is resumed (`willay campaigns resume {id}`) and a worker runs"
+        );
+    }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! Where messages go: a pooled SMTP relay, or an outbox folder of `.eml` files.
 
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, CertificateStore, TlsParameters};
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
@@ -93,8 +95,6 @@ pub enum Transport {
     },
     /// A folder where each message is written as a complete `.eml` file.
     Outbox {
-        /// The lettre file transport.
-        transport: AsyncFileTransport<Tokio1Executor>,
         /// The folder.
         path: PathBuf,
     },
@@ -129,24 +129,59 @@ impl Transport {
             Transport::Smtp { pool, .. } => {
                 pool.send(message.envelope(), &message.formatted()).await
             }
-            Transport::Outbox { transport, .. } => transport
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| SendError::Transient(format!("outbox write failed: {e}"))),
+            Transport::Outbox { path } => {
+                let (path, eml) = (path.clone(), message.formatted());
+                tokio::task::spawn_blocking(move || write_eml(&path, &eml))
+                    .await
+                    .map_err(|e| SendError::Transient(format!("outbox write failed: {e}")))?
+                    .map_err(|e| SendError::Relay(outbox_outage(&e)))
+            }
         }
     }
 }
 
 fn outbox(path: &Path) -> Result<Transport, TransportError> {
-    std::fs::create_dir_all(path).map_err(|source| TransportError::Outbox {
-        path: path.to_owned(),
-        source,
-    })?;
+    // Messages hold names and unsubscribe links: for this user only.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(|source| TransportError::Outbox {
+            path: path.to_owned(),
+            source,
+        })?;
     Ok(Transport::Outbox {
-        transport: AsyncFileTransport::new(path),
         path: path.to_owned(),
     })
+}
+
+/// Writes one message into the outbox as `<uuid>.eml` (the names lettre's file
+/// transport gives). It is written to a hidden temporary file in the same
+/// folder (mode 0600), synced, and renamed into place, so a pickup process
+/// sees a message whole or not at all.
+fn write_eml(dir: &Path, eml: &[u8]) -> std::io::Result<()> {
+    let mut file = tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".eml.tmp")
+        .tempfile_in(dir)?;
+    file.write_all(eml)?;
+    file.as_file().sync_data()?;
+    let name = dir.join(format!("{}.eml", uuid::Uuid::new_v4()));
+    file.persist(name).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// What a failed outbox write means: the folder, not the message, is at fault,
+/// so it is an outage like an unreachable relay and spends no attempt.
+fn outbox_outage(error: &std::io::Error) -> String {
+    let why = match error.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "the disk holding the outbox is full",
+        ErrorKind::ReadOnlyFilesystem => "the outbox is on a read-only file system",
+        ErrorKind::PermissionDenied => "the outbox folder is not writable",
+        ErrorKind::NotFound => "the outbox folder is gone",
+        _ => "the outbox cannot be written",
+    };
+    format!("{why}: {error}")
 }
 
 fn smtp(url: &str, settings: &TransportSettings) -> Result<Transport, TransportError> {

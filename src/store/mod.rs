@@ -17,6 +17,9 @@ mod subscribers;
 mod timeline;
 mod tokens;
 
+use std::io::ErrorKind;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -49,9 +52,21 @@ pub enum StoreError {
     /// The `DATABASE_URL` names no backend willay supports.
     #[error("unsupported DATABASE_URL `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// The disk holding the database is full: nothing can be written until
+    /// space is freed.
+    #[error("the disk holding the database is full ({0})")]
+    DiskFull(sqlx::Error),
     /// The database refused or failed a query.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The SQLite database file cannot be created.
+    #[error("cannot create the database file {path}: {source}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// A migration failed to apply.
     #[error("could not apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -77,6 +92,49 @@ pub enum StoreError {
     /// A stored value that no longer parses (a bug or a hand-edited row).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        // SQLITE_FULL, and PostgreSQL's disk_full.
+        let full = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "13" || code == "53100");
+        if full {
+            Self::DiskFull(error)
+        } else {
+            Self::Database(error)
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the database is out of reach or cannot write for now (a full
+    /// disk, a lost connection, a lock held too long), as opposed to refusing
+    /// what was asked: worth waiting out, however long it lasts.
+    pub fn is_outage(&self) -> bool {
+        match self {
+            Self::DiskFull(_) => true,
+            Self::Database(error) => match error {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Tls(_) => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                    // SQLite: BUSY, LOCKED, IOERR and its extended codes, CANTOPEN;
+                    // PostgreSQL: insufficient resources, operator intervention.
+                    let sqlite = code.parse::<i32>().ok().map(|c| c & 0xff);
+                    matches!(sqlite, Some(5 | 6 | 10 | 14))
+                        || code.starts_with("53")
+                        || code.starts_with("57P")
+                        || code.starts_with("08")
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 /// Which database engine a [`Store`] talks to.
@@ -145,7 +203,9 @@ impl Store {
         settings: &PoolSettings,
     ) -> Result<Self, StoreError> {
         let pool = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)?
+            let options = SqliteConnectOptions::from_str(url)?;
+            create_private_file(options.get_filename())?;
+            let options = options
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 // WAL with NORMAL is durable across application crashes; only an OS
@@ -156,6 +216,7 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(settings.max_connections)
                 .acquire_timeout(settings.acquire_timeout)
+                .after_release(|conn, _| Box::pin(settled_connection(conn)))
                 .connect_with(options)
                 .await?;
             Pool::Sqlite(pool)
@@ -209,6 +270,49 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+}
+
+/// Creates the SQLite database file, if missing, readable and writable by this
+/// user only (0600) whatever the umask: it holds the people and the
+/// link-signing key. SQLite gives its `-wal` and `-shm` files the database
+/// file's permissions.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    let name = path.to_string_lossy();
+    // In-memory databases (`sqlite::memory:`, `mode=memory`) have no file.
+    if name.is_empty() || name.starts_with(':') || name.starts_with("file:") {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::File {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Whether a SQLite connection handed back to the pool may be reused: not if
+/// sqlx still counts it inside a transaction. A COMMIT that fails on a full
+/// disk leaves it so (SQLite rolls back on its own, so sqlx's ROLLBACK fails
+/// too), and reusing such a connection kept a write transaction open on a
+/// full disk: every other writer then waited out the busy timeout ("database
+/// is locked") long after space was freed. Closing it rolls back whatever may
+/// still be open; the pool opens a fresh one.
+async fn settled_connection(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // Runs the rollback a dropped transaction queued, before looking.
+    conn.ping().await?;
+    let reusable = !conn.is_in_transaction();
+    if !reusable {
+        tracing::warn!("closing a database connection left inside a failed transaction");
+    }
+    Ok(reusable)
 }
 
 /// Hides the password of a database URL so it can be shown in messages.

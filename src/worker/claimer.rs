@@ -67,11 +67,18 @@ impl Claimer {
     pub async fn run(self) -> Claimed {
         let mut claimed = Claimed::default();
         let mut campaigns: HashMap<i64, Arc<str>> = HashMap::new();
-        let mut failures = 0;
+        let (mut failures, mut outages) = (0, 0);
         while !self.stop.is_cancelled() {
             match self.round(&mut claimed, &mut campaigns).await {
-                Ok(true) => failures = 0,
+                Ok(true) => (failures, outages) = (0, 0),
                 Ok(false) => break,
+                // An outage (a full disk, a lost connection) is waited out
+                // however long it lasts; a refusal stops the worker.
+                Err(error) if error.is_outage() => {
+                    outages += 1;
+                    tracing::warn!(%error, outages, "the database is out of reach; claiming paused");
+                    self.pause(self.poll_interval).await;
+                }
                 Err(error) => {
                     failures += 1;
                     tracing::warn!(%error, failures, "database error while claiming");

@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
 
+use super::gate::RelayGate;
 use crate::store::{DeliveryOutcome, Store, StoreError, now_millis};
 
 /// An outcome with the lease owner its row was claimed under (the write-back
@@ -38,8 +40,12 @@ pub const COMMIT_BATCH: usize = 256;
 // so 256 outcomes in one cost about what 10 do; waiting a few milliseconds
 // turns a trickle of tiny transactions into full ones at high send rates.
 const COMMIT_LINGER: Duration = Duration::from_millis(20);
-// Attempts at recording a batch before the worker gives up.
+// Attempts at recording a batch before the worker gives up, when the database
+// refuses it (an outage is waited out instead).
 const RECORD_ATTEMPTS: u32 = 10;
+// Pauses between attempts while the ledger cannot write: 100 ms doubling to 5 s.
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const LONGEST_RETRY: Duration = Duration::from_secs(5);
 
 /// Writes outcomes back in batches until the channel closes.
 ///
@@ -47,43 +53,99 @@ const RECORD_ATTEMPTS: u32 = 10;
 /// outcomes over and go on sending instead of waiting for the database (a
 /// PostgreSQL commit waits for its WAL flush; the outcome queue holds a few
 /// milliseconds of sending).
+///
+/// When a batch cannot be written (a full disk, a lost connection) the
+/// outcomes are kept and written again with back-off, and `gate` stays closed
+/// meanwhile so that nothing more is sent that could not be recorded. Only
+/// once `give_up` fires (the shutdown deadline) are unwritten outcomes
+/// abandoned, with the error that kept them out.
 pub async fn commit_outcomes(
     store: Store,
     bounce_threshold: i64,
     mut settled: mpsc::Receiver<Settled>,
     committed: Arc<Notify>,
+    gate: Arc<RelayGate>,
+    give_up: CancellationToken,
 ) -> Result<Committed, StoreError> {
     let mut counts = Committed::default();
-    let mut next = Vec::with_capacity(COMMIT_BATCH);
+    // Received and not yet written, oldest first.
+    let mut held = Vec::with_capacity(COMMIT_BATCH);
     let mut open = true;
     let mut writing = None;
+    let mut failures = 0u32;
+    let mut outage = false;
+    let mut last_error = None;
+    let mut in_write = 0;
     loop {
         if writing.is_none() {
-            if next.is_empty() {
-                if !open || settled.recv_many(&mut next, COMMIT_BATCH).await == 0 {
+            if held.is_empty() {
+                if !open || settled.recv_many(&mut held, COMMIT_BATCH).await == 0 {
                     break;
                 }
-                open = linger(&mut settled, &mut next).await;
+                open = linger(&mut settled, &mut held).await;
             }
-            let batch = std::mem::replace(&mut next, Vec::with_capacity(COMMIT_BATCH));
-            writing = Some(Box::pin(write(&store, batch, bounce_threshold)));
+            let batch: Vec<_> = held.drain(..held.len().min(COMMIT_BATCH)).collect();
+            in_write = batch.len();
+            let wait = (failures > 0).then(|| {
+                FIRST_RETRY
+                    .saturating_mul(1 << (failures - 1).min(8))
+                    .min(LONGEST_RETRY)
+            });
+            writing = Some(Box::pin(write(&store, batch, bounce_threshold, wait)));
         }
         let write = writing.as_mut().expect("a write is under way");
-        let room = COMMIT_BATCH - next.len();
+        // Gathering stops at a batch ahead (back-pressure keeps "sent but not
+        // recorded" small), except in an outage: the gate stops the sends then,
+        // and what still comes in is what was already under way.
+        let room = if outage {
+            COMMIT_BATCH
+        } else {
+            COMMIT_BATCH.saturating_sub(held.len())
+        };
+        let gather = open && room > 0;
         tokio::select! {
             written = write => {
                 writing = None;
-                counts.add(&written?);
-                committed.notify_one();
+                match written {
+                    Ok(batch) => {
+                        counts.add(&batch);
+                        failures = 0;
+                        if outage && held.is_empty() {
+                            outage = false;
+                            gate.ledger_writes();
+                            tracing::info!("the ledger records outcomes again; sending resumes");
+                        }
+                        committed.notify_one();
+                    }
+                    Err((batch, error)) => {
+                        failures += 1;
+                        let unwritten = batch.len() + held.len();
+                        held.splice(0..0, batch);
+                        if !error.is_outage() && failures >= RECORD_ATTEMPTS {
+                            return Err(error);
+                        }
+                        outage = true;
+                        gate.ledger_fails();
+                        tracing::warn!(%error, failures, unwritten,
+                            "cannot record outcomes; sends paused, outcomes kept to write again");
+                        if give_up.is_cancelled() {
+                            return Err(abandon(error, unwritten));
+                        }
+                        last_error = Some(error);
+                    }
+                }
             }
-            received = settled.recv_many(&mut next, room), if open && room > 0 => {
+            received = settled.recv_many(&mut held, room), if gather => {
                 open = received > 0;
+            }
+            _ = give_up.cancelled(), if outage => {
+                let error = last_error.take().expect("an outage has its error");
+                return Err(abandon(error, in_write + held.len()));
             }
         }
     }
     Ok(counts)
 }
-
 /// Lets the first outcomes of a batch wait up to [`COMMIT_LINGER`] for more;
 /// false once the channel is closed.
 async fn linger(settled: &mut mpsc::Receiver<Settled>, batch: &mut Vec<Settled>) -> bool {
@@ -99,21 +161,47 @@ async fn linger(settled: &mut mpsc::Receiver<Settled>, batch: &mut Vec<Settled>)
     true
 }
 
-/// Records one batch, grouped by lease owner; returns it for counting.
+/// Records one batch, grouped by lease owner, after waiting `wait` if given;
+/// returns it for counting, or with the error if it could not be written.
+///
+/// Writing a batch again is harmless: each write is guarded by the row still
+/// being `sending` under its owner.
 async fn write(
     store: &Store,
     mut batch: Vec<Settled>,
     bounce_threshold: i64,
-) -> Result<Vec<Settled>, StoreError> {
+    wait: Option<Duration>,
+) -> Result<Vec<Settled>, (Vec<Settled>, StoreError)> {
+    if let Some(wait) = wait {
+        tokio::time::sleep(wait).await;
+    }
     // Nearly always one owner; a new lease epoch mid-batch makes two.
     batch.sort_by(|a, b| a.owner.cmp(&b.owner));
     let mut outcomes = Vec::with_capacity(batch.len());
+    let mut failed = None;
     for group in batch.chunk_by(|a, b| a.owner == b.owner) {
         outcomes.clear();
         outcomes.extend(group.iter().map(|s| s.outcome.clone()));
-        record(store, &group[0].owner, &outcomes, bounce_threshold).await?;
+        if let Err(error) = store
+            .record_outcomes(&group[0].owner, &outcomes, now_millis(), bounce_threshold)
+            .await
+        {
+            failed = Some(error);
+            break;
+        }
     }
-    Ok(batch)
+    match failed {
+        None => Ok(batch),
+        Some(error) => Err((batch, error)),
+    }
+}
+
+/// Gives up on outcomes that could not be written by the shutdown deadline.
+fn abandon(error: StoreError, unwritten: usize) -> StoreError {
+    tracing::error!(%error, unwritten,
+        "stopping with outcomes the ledger could not record; \
+         those rows will be sent again once their lease runs out");
+    error
 }
 
 impl Committed {
@@ -128,31 +216,6 @@ impl Committed {
                 DeliveryOutcome::Skipped { .. } => self.skipped += 1,
                 DeliveryOutcome::Released { .. } => self.released += 1,
             }
-        }
-    }
-}
-
-async fn record(
-    store: &Store,
-    owner: &str,
-    outcomes: &[DeliveryOutcome],
-    bounce_threshold: i64,
-) -> Result<(), StoreError> {
-    let mut attempt = 0;
-    loop {
-        match store
-            .record_outcomes(owner, outcomes, now_millis(), bounce_threshold)
-            .await
-        {
-            Ok(_) => return Ok(()),
-            // Rows left `sending` would be re-sent after their lease expires:
-            // try hard before giving up on recording.
-            Err(error) if attempt < RECORD_ATTEMPTS => {
-                attempt += 1;
-                tracing::warn!(%error, attempt, "database error while recording outcomes");
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
-            Err(error) => return Err(error),
         }
     }
 }

@@ -42,10 +42,10 @@ impl Worker {
         if self.halts.halted(campaign_id) {
             return DeliveryOutcome::Released { id };
         }
-        if let Some(until) = self.gate.closed_until() {
+        if let Some((until, why)) = self.gate.closed() {
             return DeliveryOutcome::Deferred {
                 id,
-                error: "not tried: the relay is unreachable".into(),
+                error: format!("not tried: {why}"),
                 retry_at: until,
             };
         }
@@ -110,6 +110,7 @@ impl Worker {
         }
         let attempt = delivery.attempts;
         let started = std::time::Instant::now();
+        let started_at = now_millis();
         let result = self.transport.send(message).await;
         record_metrics(&locale, &result, started.elapsed());
         match result {
@@ -139,7 +140,7 @@ impl Worker {
                 }
             }
             Err(SendError::Relay(error)) => {
-                let retry_at = self.gate.record_failure();
+                let retry_at = self.gate.record_failure(started_at);
                 tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(&error),
                     "relay unreachable; pausing sends");
                 DeliveryOutcome::Deferred {

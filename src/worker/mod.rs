@@ -259,11 +259,28 @@ impl Worker {
         // A small queue keeps "sent but not yet recorded" small: that is what a
         // crash can re-send (README, "Delivery guarantees").
         let (settled_tx, settled_rx) = mpsc::channel(concurrency * 2);
+        // Outcomes the ledger cannot write are kept until this fires: the
+        // shutdown timeout after stopping.
+        let give_up = CancellationToken::new();
+        let deadline = tokio::spawn({
+            let (stop, give_up, timeout) = (
+                stop.clone(),
+                give_up.clone(),
+                self.settings.shutdown_timeout,
+            );
+            async move {
+                stop.cancelled().await;
+                tokio::time::sleep(timeout).await;
+                give_up.cancel();
+            }
+        });
         let committer = tokio::spawn(committer::commit_outcomes(
             self.store.clone(),
             self.settings.bounce_threshold,
             settled_rx,
             committed.clone(),
+            self.gate.clone(),
+            give_up,
         ));
         let stop_background = CancellationToken::new();
         let heartbeat = tokio::spawn({
@@ -310,6 +327,7 @@ impl Worker {
         let committed_counts = committer.await.expect("the committer does not panic");
         stop_background.cancel();
         link.abort();
+        deadline.abort();
         heartbeat.await.expect("the heartbeat does not panic");
         watch.await.expect("the campaign watch does not panic");
         let committed_counts = committed_counts?;

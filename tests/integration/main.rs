@@ -4,6 +4,7 @@ mod binary;
 mod cli;
 mod delivery;
 mod dkim;
+mod faults;
 mod helpers;
 mod lifecycle;
 mod links_identity;

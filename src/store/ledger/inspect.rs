@@ -93,6 +93,21 @@ impl Store {
         )
     }
 
+    /// Paused campaigns with rows still unsettled, and how many: what a worker
+    /// that stops when idle leaves behind. In id order.
+    pub async fn paused_with_unsettled(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT c.id, COUNT(*) FROM campaigns c JOIN deliveries d ON d.campaign_id = c.id \
+                 WHERE c.status = 'paused' AND d.state IN ('pending', 'sending') \
+                 GROUP BY c.id ORDER BY c.id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
     /// Every ledger row of a campaign, in id order (for inspection and tests).
     pub async fn deliveries(&self, campaign_id: i64) -> Result<Vec<DeliveryRow>, StoreError> {
         let rows: Vec<DeliveryTuple> = on_pool!(self, pool => {
