@@ -17,7 +17,7 @@ use crate::helpers::{Backend, TestApp, shipped_locales};
 use crate::scale_out::{message_id_counts, scheduled_campaign};
 use crate::smtp::SmtpServer;
 
-const SECRET: &str = "faults-test-signing-key-of-enough-bytes";
+const SECRET: &str = "test-signing-key-of-32-bytes-at-least";
 
 /// A tmpfs of `size` mounted on `at` for one test, unmounted on drop.
 struct Tmpfs(PathBuf);
