@@ -7,6 +7,7 @@ mod helpers;
 mod lifecycle;
 mod locales;
 mod pipeline;
+mod poison;
 mod scale_out;
 mod smtp;
 mod web;
