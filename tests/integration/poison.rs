@@ -1,8 +1,7 @@
-//! Poison names and files: what real address books and a curious attacker
-//! bring (issue 12, items 1, 5 and 7). A line break in a name, an address the
-//! mailer cannot use, a name of megabytes, a header of a million columns: each
-//! is folded, refused with a reason, or fails its own row only — and nobody is
-//! mailed twice or left out.
+//! Poison names: what real address books and a curious attacker bring
+//! (issue 12, items 1 and 7). A line break in a name, an address the mailer
+//! cannot use, a name of megabytes: each is folded, refused with a reason, or
+//! fails its own row only — and nobody is mailed twice or left out.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,13 +17,13 @@ use crate::smtp::SmtpServer;
 use crate::web::{WebTest, assert_error};
 
 /// The issue's file: Ana's name was typed with Alt+Enter in Excel.
-const POISONED: &str = "email,name,language,region\n\
+pub(crate) const POISONED: &str = "email,name,language,region\n\
                         rosa@example.net,Rosa,es,Lima\n\
                         ana@example.net,\"Ana\nQ\",es,Lima\n\
                         luz@example.net,Luz,es,Lima\n";
 
 /// The binary in `dir` on `db`, sending to `smtp`.
-fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &[&str]) -> Output {
+pub(crate) fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
     command
         .current_dir(dir)
@@ -42,7 +41,7 @@ fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &[&str]) -> 
     command.output().expect("the willay binary runs")
 }
 
-fn succeeded(output: &Output) -> (String, String) {
+pub(crate) fn succeeded(output: &Output) -> (String, String) {
     let (stdout, stderr) = (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -369,37 +368,6 @@ async fn the_public_form_folds_names_and_refuses_them_beyond_the_cap(backend: Ba
     assert!(bea.is_none());
 }
 
-/// A header of a million columns is refused at once, naming the limit; before,
-/// the repeated-column check compared each name with all before it (over a
-/// minute of CPU on the server's async threads).
-async fn a_csv_with_a_million_columns_is_refused(backend: Backend) {
-    let web = WebTest::start(backend).await;
-    let header: Vec<String> = std::iter::once("email".to_owned())
-        .chain((1..1_000_000).map(|i| format!("c{i}")))
-        .collect();
-    let csv = format!("{}\n", header.join(","));
-    let response = web
-        .client
-        .post(web.url("/api/subscribers/import"))
-        .bearer_auth(&web.token)
-        .header("Content-Type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = crate::web::json_of(response).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_request",
-    );
-    assert_eq!(
-        body["message"],
-        "the header has 1000000 columns; at most 64 are allowed (email, name, language, region are read)"
-    );
-}
-
 on_both_backends!(
     a_name_with_a_line_break_reaches_everyone_once,
     a_poisoned_name_already_stored_is_sent_folded,
@@ -408,35 +376,7 @@ on_both_backends!(
     the_cli_names_the_refused_line,
     the_api_folds_names_and_refuses_them_beyond_the_caps,
     the_public_form_folds_names_and_refuses_them_beyond_the_cap,
-    a_csv_with_a_million_columns_is_refused,
 );
-
-/// The CLI refuses a wide file too (200,000 columns took about 45 s before).
-#[tokio::test]
-async fn the_cli_refuses_a_wide_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = TestDb::create(Backend::Sqlite, dir.path()).await;
-    let header: Vec<String> = std::iter::once("email".to_owned())
-        .chain((1..200_000).map(|i| format!("c{i}")))
-        .collect();
-    std::fs::write(
-        dir.path().join("wide.csv"),
-        format!("{}\n", header.join(",")),
-    )
-    .unwrap();
-    let output = willay(
-        dir.path(),
-        &db,
-        None,
-        &["subscribers", "import", "wide.csv"],
-    );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("the header has 200000 columns; at most 64 are allowed"),
-        "{stderr}"
-    );
-}
 
 /// `preview --name` with a line break: before, `--all-locales` panicked in
 /// lettre; now the name is folded like a subscriber's.
@@ -483,60 +423,4 @@ async fn preview_folds_a_name_with_a_line_break() {
         String::from_utf8_lossy(&output.stderr).contains("at most 200"),
         "{output:?}"
     );
-}
-
-/// A worker that stops (here: the relay wants a login the settings lack)
-/// leaves `serve`'s web side up: unsubscribe links must keep working. Before,
-/// the whole server stopped with it.
-#[tokio::test]
-async fn serve_keeps_its_web_side_when_the_worker_stops() {
-    use std::io::{BufRead, BufReader};
-    let dir = tempfile::tempdir().unwrap();
-    let db = TestDb::create(Backend::Sqlite, dir.path()).await;
-    let smtp = SmtpServer::start_with(&["--require-auth"]);
-    std::fs::write(dir.path().join("p.csv"), POISONED).unwrap();
-    let run = |args: &[&str]| willay(dir.path(), &db, Some(&smtp), args);
-    succeeded(&run(&["lists", "create", "t"]));
-    succeeded(&run(&["subscribers", "import", "p.csv", "--list", "t"]));
-    let now = chrono::Utc::now().to_rfc3339();
-    let create = ["campaigns", "create", "--message", "survivor-rights"];
-    succeeded(&run(&[&create[..], &["--list", "t", "--at", &now]].concat()));
-
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_willay"))
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &db.url)
-        .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_SMTP_URL", smtp.url())
-        .env("WILLAY_LOG", "error")
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(serve.stderr.take().unwrap()).lines();
-    let mut address = None;
-    let mut said = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            address = rest.split_whitespace().next().map(str::to_owned);
-        }
-        said.push(line);
-        if said.last().unwrap().contains("still serving the web side") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    let said = said.join("\n");
-    assert!(said.contains("requires a login"), "{said}");
-    let address = address.expect("serve printed its address");
-    let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
-    assert_eq!(health.status(), StatusCode::OK);
-    let page = reqwest::get(format!("{address}/subscribe")).await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    // Stopped, it still says the worker failed.
-    Command::new("kill")
-        .args(["-TERM", &serve.id().to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(serve.wait().unwrap().code(), Some(1));
 }
