@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use willay::domain::{EmailAddress, ListName, SubscriberStatus};
+use willay::domain::{EmailAddress, ListName, PersonName, Region, SubscriberStatus};
 use willay::import::ImportRow;
 use willay::store::{Consent, DeliveryOutcome, NewCampaign, PoolSettings, Store, now_millis};
 
@@ -20,9 +20,9 @@ async fn populated(url: &str) -> (Store, i64) {
     let people: Vec<ImportRow> = (0..PEOPLE)
         .map(|i| ImportRow {
             email: EmailAddress::parse(&format!("person{i}@example.org")).unwrap(),
-            name: Some("Rosa Quispe".into()),
+            name: PersonName::parse("Rosa Quispe").ok(),
             language: Some(["es", "qu", "en"][i % 3].into()),
-            region: Some("Huancavelica".into()),
+            region: Region::parse("Huancavelica").ok(),
         })
         .collect();
     let consent = Consent {

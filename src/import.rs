@@ -6,13 +6,17 @@
 //! blank lines, because a record's position is taken before the previous
 //! line's end is consumed (BurntSushi/rust-csv#395).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
-use crate::domain::{EmailAddress, LanguageTag};
+use crate::domain::{EmailAddress, LanguageTag, PersonName, Region};
 
 /// The columns willay reads; `email` is required, the others optional.
 pub const COLUMNS: [&str; 4] = ["email", "name", "language", "region"];
+
+/// Most columns a file may have: willay reads four, and a spreadsheet export
+/// with a few dozen more is still plausible; a million is an attack.
+pub const MAX_COLUMNS: usize = 64;
 
 /// One row of an import: `None` where the file has no such column, so that
 /// importing a file of addresses and names keeps everyone's language and region.
@@ -21,11 +25,11 @@ pub struct ImportRow {
     /// Their address.
     pub email: EmailAddress,
     /// Their name, if the file has a `name` column; may be empty.
-    pub name: Option<String>,
+    pub name: Option<PersonName>,
     /// Their language tag, if the file has a `language` column.
     pub language: Option<String>,
     /// Their region, if the file has a `region` column.
-    pub region: Option<String>,
+    pub region: Option<Region>,
 }
 
 impl ImportRow {
@@ -76,6 +80,12 @@ pub enum ImportError {
     Header {
         /// What the first line held.
         found: String,
+    },
+    /// More columns than any address book has.
+    #[error("the header has {found} columns; at most {MAX_COLUMNS} are allowed ({} are read)", COLUMNS.join(", "))]
+    TooManyColumns {
+        /// How many the header names.
+        found: usize,
     },
     /// A column named twice: which one holds the value would be a guess.
     #[error("the header names the `{column}` column twice; keep one")]
@@ -198,6 +208,11 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
         .headers()
         .map_err(|e| header_error(e.to_string()))?
         .clone();
+    if headers.len() > MAX_COLUMNS {
+        return Err(ImportError::TooManyColumns {
+            found: headers.len(),
+        });
+    }
     let header_line = lines.of(Span::new(&bytes, 0, bytes.len()).start);
     let names: Vec<String> = headers
         .iter()
@@ -209,8 +224,9 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
     let (name_at, language_at, region_at) = (column("name"), column("language"), column("region"));
 
     let mut parsed = ParsedCsv::default();
+    let mut named = HashSet::new();
     for (i, name) in names.iter().enumerate() {
-        if names[..i].contains(name) {
+        if !named.insert(name) {
             return Err(ImportError::RepeatedColumn {
                 column: name.clone(),
             });
@@ -301,6 +317,25 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
                 continue;
             }
         };
+        let profile = field(name_at)
+            .map(|raw| PersonName::parse(&raw))
+            .transpose()
+            .and_then(|name| {
+                let region = field(region_at)
+                    .map(|raw| Region::parse(&raw))
+                    .transpose()?;
+                Ok((name, region))
+            });
+        let (name, region) = match profile {
+            Ok(profile) => profile,
+            Err(error) => {
+                parsed.rejected.push(LineNote {
+                    line,
+                    message: format!("{error}; shorten it and import the file again"),
+                });
+                continue;
+            }
+        };
         let language = field(language_at).map(|raw| match LanguageTag::parse(&raw) {
             Some(tag) => tag.to_string(),
             None => {
@@ -317,9 +352,9 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
         });
         let person = ImportRow {
             email,
-            name: field(name_at),
+            name,
             language,
-            region: field(region_at),
+            region,
         };
         match seen.get(&person.email.key()) {
             Some(&(index, first_line)) => {
@@ -494,6 +529,36 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "the header names the `email` column twice; keep one"
+        );
+    }
+
+    /// A header is checked in one pass, and past 64 columns refused at once:
+    /// a million columns took over a minute of comparing each with all before.
+    #[test]
+    fn a_header_of_more_than_64_columns_is_refused() {
+        let header = |n: usize| {
+            let mut names = vec!["email".to_owned()];
+            names.extend((1..n).map(|i| format!("c{i}")));
+            format!("{}\na@example.org\n", names.join(","))
+        };
+        for (columns, refused) in [(4, false), (64, false), (65, true), (1_000_000, true)] {
+            let result = parse_csv(header(columns).as_bytes());
+            match result {
+                Err(ImportError::TooManyColumns { found }) => {
+                    assert!(refused, "{columns}");
+                    assert_eq!(found, columns);
+                }
+                Ok(parsed) => {
+                    assert!(!refused, "{columns}");
+                    assert_eq!(parsed.warnings.len(), columns - 1);
+                }
+                Err(other) => panic!("{columns}: {other}"),
+            }
+        }
+        let err = parse_csv(header(65).as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the header has 65 columns; at most 64 are allowed (email, name, language, region are read)"
         );
     }
 

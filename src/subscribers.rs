@@ -4,7 +4,7 @@ use std::io::Read;
 
 use crate::app::{App, AppError};
 use crate::domain::{ListName, SubscriberStatus};
-use crate::import::{LineNote, parse_csv};
+use crate::import::{LineNote, ParsedCsv, parse_csv};
 use crate::store::{Consent, ImportSummary, now_millis};
 
 /// What an import did, line by line where something was wrong.
@@ -31,14 +31,49 @@ impl App {
         source: &str,
         list: Option<&ListName>,
         status: SubscriberStatus,
-        mut on_progress: impl FnMut(u64, u64),
+        on_progress: impl FnMut(u64, u64),
     ) -> Result<ImportReport, AppError> {
-        // Resolve the list first: an unknown list must not leave half an import behind.
-        let list_id = match list {
+        let list_id = self.import_list(list).await?;
+        let parsed = parse_csv(csv).map_err(|e| AppError::Invalid(e.to_string()))?;
+        self.store_import(parsed, source, list_id, status, on_progress)
+            .await
+    }
+
+    /// [`App::import_subscribers`] for a server: the file is read on a
+    /// blocking thread, so a big upload does not hold up the async threads
+    /// that answer every other request.
+    pub async fn import_subscribers_off_runtime(
+        &self,
+        csv: impl AsRef<[u8]> + Send + 'static,
+        source: &str,
+        list: Option<&ListName>,
+        status: SubscriberStatus,
+    ) -> Result<ImportReport, AppError> {
+        let list_id = self.import_list(list).await?;
+        let parsed = tokio::task::spawn_blocking(move || parse_csv(csv.as_ref()))
+            .await
+            .map_err(|e| AppError::Invalid(format!("the file could not be read: {e}")))?
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        self.store_import(parsed, source, list_id, status, |_, _| {})
+            .await
+    }
+
+    /// Resolves the list first: an unknown list must not leave half an import behind.
+    async fn import_list(&self, list: Option<&ListName>) -> Result<Option<i64>, AppError> {
+        Ok(match list {
             Some(name) => Some(self.store.list_id(name).await?),
             None => None,
-        };
-        let parsed = parse_csv(csv).map_err(|e| AppError::Invalid(e.to_string()))?;
+        })
+    }
+
+    async fn store_import(
+        &self,
+        parsed: ParsedCsv,
+        source: &str,
+        list_id: Option<i64>,
+        status: SubscriberStatus,
+        mut on_progress: impl FnMut(u64, u64),
+    ) -> Result<ImportReport, AppError> {
         let consent = Consent {
             status,
             source: format!("csv import: {source}"),

@@ -10,7 +10,7 @@ use unic_langid::LanguageIdentifier;
 
 use crate::app::App;
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
-use crate::domain::ListName;
+use crate::domain::{ListName, PersonName};
 use crate::store::{Campaign, Millis};
 
 #[derive(Debug, Subcommand)]
@@ -263,16 +263,19 @@ fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Resu
 }
 
 pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
+    // The same name a subscriber could have: folded to one line, capped.
+    let name = args
+        .name
+        .as_deref()
+        .map(PersonName::parse)
+        .transpose()
+        .context("--name")?;
     if let Some(out) = &args.out {
-        return super::locales::write_previews(app, &args.message, args.name.as_deref(), out);
+        return super::locales::write_previews(app, &args.message, name.as_deref(), out);
     }
     let chain = app.chain(&args.locale);
     let email = app
-        .preview(
-            &args.message,
-            &args.locale,
-            args.name.as_deref().unwrap_or(""),
-        )
+        .preview(&args.message, &args.locale, name.as_deref().unwrap_or(""))
         .with_context(|| format!("cannot preview `{}`", args.message))?;
     let used = email.locale.to_string();
     if let Some(wanted) = chain.first()

@@ -58,6 +58,19 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
         utc_offset_minutes: args.dashboard_utc_offset_minutes,
         ..WebConfig::default()
     };
+    // Built before listening: a worker that cannot be set up is a start-up error.
+    let worker = if args.no_worker {
+        None
+    } else {
+        let worker_args = WorkerArgs {
+            until_idle: false,
+            ..args.worker.clone()
+        };
+        let worker = app
+            .worker(&worker_args)
+            .context("the delivery worker cannot start")?;
+        Some(Arc::new(worker))
+    };
     let state = WebState::new(app.clone(), config, Some(metrics)).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -92,24 +105,40 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
         }
         served
     };
+    // The worker runs as a task of its own, so that whatever stops it — the
+    // database, the relay, a bug — the web side stays up: unsubscribe links
+    // must keep working (RFC 8058), and sign-ups keep being recorded.
     let worker = async {
-        if args.no_worker {
+        let Some(worker) = worker else {
             return Ok(());
+        };
+        let run = tokio::spawn({
+            let (worker, shutdown) = (worker.clone(), shutdown.clone());
+            async move { worker.run(shutdown).await }
+        });
+        let result = match run.await {
+            Ok(result) => result.map(drop).map_err(anyhow::Error::from),
+            Err(panic) => {
+                tracing::error!(%panic, "the delivery worker panicked");
+                // Its claimed rows would wait for their lease to run out.
+                if let Err(error) = worker.release_claims().await {
+                    tracing::warn!(%error, "could not hand back the rows the worker had claimed");
+                }
+                Err(anyhow::anyhow!(
+                    "the delivery worker stopped on an internal error (a bug in willay; please report it)"
+                ))
+            }
+        };
+        if let Err(error) = &result
+            && !shutdown.is_cancelled()
+        {
+            tracing::error!(error = %format!("{error:#}"),
+                "the delivery worker stopped; the web side keeps serving, nothing is sent until willay serve is restarted");
+            eprintln!(
+                "willay serve: the delivery worker stopped: {error:#}\n\
+                 willay serve: still serving the web side; nothing is sent until it is restarted"
+            );
         }
-        let worker_args = WorkerArgs {
-            until_idle: false,
-            ..args.worker.clone()
-        };
-        let result = match app.worker(&worker_args) {
-            Ok(worker) => worker
-                .run(shutdown.clone())
-                .await
-                .map(drop)
-                .map_err(anyhow::Error::from),
-            Err(error) => Err(error.into()),
-        };
-        // A dead worker must not leave a server that looks healthy but sends nothing.
-        shutdown.cancel();
         result
     };
     let (served, worked) = tokio::join!(server, worker);

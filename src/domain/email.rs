@@ -1,6 +1,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use lettre::message::{Mailbox, Mailboxes};
+
 /// Why a string is not an acceptable email address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not a valid email address: {reason}")]
@@ -45,6 +47,17 @@ impl EmailAddress {
                 parsed.domain()
             )));
         }
+        // RFC 5322 allows quoted local parts (`"bcc: x"@example.org`) that the
+        // mailer cannot send to: it reads the envelope back from the `To:`
+        // header it wrote, and such an address does not survive the trip.
+        // Refuse them here, where a person reads why, not at send time.
+        if !sendable(trimmed) {
+            return Err(fail(
+                "willay cannot send mail to it (an address with a quoted local part, \
+                 spaces or a colon cannot be written into a To: header)"
+                    .into(),
+            ));
+        }
         Ok(Self(trimmed.to_owned()))
     }
 
@@ -62,6 +75,19 @@ impl EmailAddress {
     pub fn domain(&self) -> &str {
         self.0.rsplit_once('@').map(|(_, d)| d).unwrap_or_default()
     }
+}
+
+/// Whether lettre can address a message to `address`: it parses, and its
+/// `To:` header reads back as that same one address.
+fn sendable(address: &str) -> bool {
+    let Ok(parsed) = address.parse::<lettre::Address>() else {
+        return false;
+    };
+    let header = Mailbox::new(None, parsed).to_string();
+    header.parse::<Mailboxes>().is_ok_and(|read| {
+        let mut read = read.into_iter();
+        matches!((read.next(), read.next()), (Some(one), None) if one.email.to_string() == address)
+    })
 }
 
 impl fmt::Display for EmailAddress {
@@ -84,17 +110,37 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses_with_a_reason() {
-        for bad in [
-            "",
-            "maria.quispe@",
-            "not-an-address",
-            "rosa@@example.org",
-            "a@localhost",
-            "Ana <a@b.org>",
-        ] {
+        let cases = [
+            ("", "it is empty"),
+            ("maria.quispe@", ""),
+            ("not-an-address", ""),
+            ("rosa@@example.org", ""),
+            ("a@localhost", "has no dot"),
+            ("Ana <a@b.org>", "without a display name"),
+            ("\"bcc: x\"@example.org", "willay cannot send mail to it"),
+        ];
+        for (bad, reason) in cases {
             let err = EmailAddress::parse(bad).unwrap_err();
             assert_eq!(err.input, bad);
             assert!(!err.reason.is_empty(), "{bad}");
+            assert!(err.reason.contains(reason), "{bad}: {}", err.reason);
+        }
+    }
+
+    /// Every address accepted here is one the mailer can send to.
+    #[test]
+    fn accepted_addresses_are_sendable() {
+        for good in [
+            "rosa@example.org",
+            "rosa.quispe+peru@mail.example.org",
+            "o'brien@example.ie",
+            "maría@ejemplo.pe",
+        ] {
+            let address = EmailAddress::parse(good).unwrap();
+            assert!(
+                address.as_str().parse::<lettre::Address>().is_ok(),
+                "{good}"
+            );
         }
     }
 }

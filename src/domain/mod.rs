@@ -3,9 +3,11 @@
 mod email;
 mod language;
 mod list_name;
+mod person;
 mod status;
 
 pub use email::{EmailAddress, EmailError};
 pub use language::LanguageTag;
 pub use list_name::{ListName, ListNameError};
+pub use person::{PersonName, ProfileError, Region};
 pub use status::{CampaignStatus, DeliveryState, StatusError, SubscriberStatus};

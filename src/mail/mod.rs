@@ -11,6 +11,7 @@ use lettre::message::{Mailbox, MultiPart};
 pub use smtp::refuses_the_address;
 pub use transport::{SendError, Transport, TransportError, TransportSettings};
 
+use crate::domain::PersonName;
 use crate::render::RenderedEmail;
 
 /// Who the mail is from and where replies and unsubscribe requests go.
@@ -79,8 +80,10 @@ impl Identity {
         unsubscribe_token: &str,
     ) -> Result<Message, ComposeError> {
         let address: lettre::Address = to_address.parse()?;
-        let to_name = to_name.trim();
-        let to = Mailbox::new((!to_name.is_empty()).then(|| to_name.to_owned()), address);
+        // A name stored before entry points folded them may hold a line break,
+        // which lettre cannot write into `To:` (it panics): fold it here too.
+        let to_name = PersonName::lenient(to_name);
+        let to = Mailbox::new((!to_name.is_empty()).then(|| to_name.to_string()), address);
         let unsubscribe_url = self.unsubscribe_url(unsubscribe_token);
         let mailto = format!(
             "mailto:{}?subject=unsubscribe%20{}",

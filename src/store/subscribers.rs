@@ -1,6 +1,6 @@
 //! Subscribers and their list memberships.
 
-use crate::domain::{EmailAddress, SubscriberStatus};
+use crate::domain::{EmailAddress, PersonName, Region, SubscriberStatus};
 use crate::import::ImportRow;
 use crate::unsubscribe::{LEGACY_LINKS_SETTING, LinkBinding, LinkKey, LinkRefused, LinkSent};
 
@@ -12,11 +12,11 @@ pub struct NewSubscriber {
     /// Their address.
     pub email: EmailAddress,
     /// How they like to be addressed; may be empty.
-    pub name: String,
+    pub name: PersonName,
     /// Their language tag as given (canonicalised when it parses).
     pub language: String,
     /// Their region, e.g. `Huancavelica`.
-    pub region: String,
+    pub region: Region,
 }
 
 /// A stored subscriber.

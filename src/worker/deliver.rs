@@ -1,22 +1,33 @@
 //! One delivery: checks, render, compose, send, and what the result means.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+
+use futures::FutureExt;
 
 use super::Worker;
 use super::claimer::Job;
 use super::committer::Settled;
 use super::refusals;
-use crate::domain::SubscriberStatus;
+use crate::domain::{PersonName, SubscriberStatus};
 use crate::mail::{DeliveryKey, SendError};
 use crate::privacy::redact_addresses;
 use crate::render::Personalisation;
-use crate::store::{DeliveryOutcome, Millis, now_millis};
+use crate::store::{DeliveryOutcome, Millis, Recipient, now_millis};
 use crate::unsubscribe::UnsubscribeToken;
 
 impl Worker {
-    /// Renders and sends one delivery; every failure becomes an outcome.
+    /// Renders and sends one delivery; every failure becomes an outcome, a
+    /// panic too: one bad row must not lose the outcomes settled beside it.
     pub(super) async fn deliver(&self, job: Job) -> Settled {
-        let outcome = self.outcome(&job).await;
+        let delivery = &job.delivery;
+        let outcome = caught(
+            delivery.id,
+            delivery.campaign_id,
+            delivery.recipient.as_ref(),
+            self.outcome(&job),
+        )
+        .await;
         Settled {
             owner: job.lease.owner.clone(),
             outcome,
@@ -55,9 +66,12 @@ impl Worker {
             link_key: person.link_key,
         });
         let unsubscribe_url = self.identity.unsubscribe_url(&token);
+        // Names stored before entry points folded and capped them may hold line
+        // breaks (headers) or megabytes (the message).
+        let name = PersonName::lenient(&person.name);
         let personalisation = Personalisation {
             language: &person.language,
-            name: &person.name,
+            name: &name,
             unsubscribe_url: &unsubscribe_url,
         };
         let email = match self.renderer.render(&job.message_id, personalisation) {
@@ -79,10 +93,11 @@ impl Worker {
         };
         let message = match self
             .identity
-            .compose(&email, key, &person.email, &person.name, &token)
+            .compose(&email, key, &person.email, &name, &token)
         {
             Ok(message) => message,
             Err(error) => {
+                tracing::warn!(campaign_id, delivery_id = id, %error, "cannot build the message");
                 return DeliveryOutcome::Failed {
                     id,
                     error: error.to_string(),
@@ -178,6 +193,58 @@ impl Worker {
     }
 }
 
+/// `outcome`, or, if it panics, row `id` failed with an internal error.
+async fn caught(
+    id: i64,
+    campaign_id: i64,
+    recipient: Option<&Recipient>,
+    outcome: impl Future<Output = DeliveryOutcome>,
+) -> DeliveryOutcome {
+    AssertUnwindSafe(outcome)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let cause = panic_cause(panic.as_ref(), recipient);
+            tracing::error!(campaign_id, delivery_id = id, %cause,
+                "internal error while sending; the delivery is marked failed");
+            DeliveryOutcome::Failed {
+                id,
+                error: format!(
+                    "internal error while sending: {cause} (a bug in willay; please report it)"
+                ),
+                locale: None,
+                hard_bounce: false,
+            }
+        })
+}
+
+/// What a panic says, without personal data: a fixed text (`panic!("…")`),
+/// or the fixed part of `expect`'s `message: error`; the rest is withheld,
+/// because a formatted message may quote the recipient, and the ledger and
+/// the log must not hold it.
+fn panic_cause(panic: &(dyn std::any::Any + Send), recipient: Option<&Recipient>) -> String {
+    const WITHHELD: &str = "a panic whose message is withheld (it may hold personal data)";
+    let text = match (
+        panic.downcast_ref::<&'static str>(),
+        panic.downcast_ref::<String>(),
+    ) {
+        (Some(text), _) => *text,
+        (None, Some(text)) => match text.split_once(": ") {
+            Some((fixed, _)) => fixed,
+            None => return WITHHELD.into(),
+        },
+        (None, None) => return WITHHELD.into(),
+    };
+    let quotes_the_person = recipient.is_some_and(|person| {
+        let name = person.name.trim();
+        (!name.is_empty() && text.contains(name)) || text.contains(person.email.as_str())
+    });
+    if quotes_the_person {
+        return WITHHELD.into();
+    }
+    redact_addresses(&text.chars().take(200).collect::<String>())
+}
+
 /// Counts the send (`willay_messages_total{outcome, locale}`) and its latency
 /// (`willay_send_seconds{locale}`) through the `metrics` facade; `willay serve`
 /// exports them for Prometheus, other commands record nothing.
@@ -192,4 +259,83 @@ fn record_metrics(locale: &str, result: &Result<(), SendError>, took: Duration) 
         .increment(1);
     metrics::histogram!("willay_send_seconds", "locale" => locale.to_owned())
         .record(took.as_secs_f64());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Panics = Box<dyn Fn() + Send>;
+
+    /// A `Display` that fails, as lettre's mailbox did on a line break.
+    struct Failing;
+
+    impl std::fmt::Display for Failing {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Err(std::fmt::Error)
+        }
+    }
+
+    fn ana() -> Recipient {
+        Recipient {
+            email: "ana@example.net".into(),
+            name: "Ana Quispe".into(),
+            language: "es".into(),
+            status: SubscriberStatus::Confirmed,
+        }
+    }
+
+    /// A panic in one send becomes that row's failure, with what it said
+    /// when that cannot hold the person's data.
+    #[tokio::test]
+    async fn a_panicking_send_fails_its_row_without_personal_data() {
+        let person = ana();
+        let cases: [(Panics, &str); 5] = [
+            (
+                Box::new(|| panic!("a Display implementation returned an error unexpectedly")),
+                "internal error while sending: a Display implementation returned an error unexpectedly",
+            ),
+            (
+                // What lettre did with a line break in a display name.
+                Box::new(|| drop(Failing.to_string())),
+                "internal error while sending: a Display implementation returned an error unexpectedly",
+            ),
+            (
+                Box::new(|| panic!("{}", "no greeting for Ana Quispe")),
+                "internal error while sending: a panic whose message is withheld",
+            ),
+            (
+                Box::new(|| panic!("cannot send to ana@example.net: refused")),
+                "internal error while sending: a panic whose message is withheld",
+            ),
+            (
+                Box::new(|| std::panic::panic_any(42)),
+                "internal error while sending: a panic whose message is withheld",
+            ),
+        ];
+        for (panics, expected) in cases {
+            let outcome = caught(7, 1, Some(&person), async move {
+                panics();
+                DeliveryOutcome::Sent {
+                    id: 7,
+                    locale: "es".into(),
+                }
+            })
+            .await;
+            let DeliveryOutcome::Failed { id, error, .. } = outcome else {
+                panic!("not failed: {outcome:?}");
+            };
+            assert_eq!(id, 7);
+            assert!(error.starts_with(expected), "{error}");
+            assert!(!error.contains("Ana") && !error.contains('@'), "{error}");
+        }
+        let fine = caught(8, 1, Some(&person), async {
+            DeliveryOutcome::Skipped {
+                id: 8,
+                reason: "x".into(),
+            }
+        })
+        .await;
+        assert!(matches!(fine, DeliveryOutcome::Skipped { id: 8, .. }));
+    }
 }

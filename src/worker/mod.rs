@@ -215,6 +215,17 @@ impl Worker {
         self.refused.cancel();
     }
 
+    /// Hands back every row this worker claimed and did not record, and drops
+    /// its leases; the number of rows handed back.
+    pub async fn release_claims(&self) -> Result<u64, StoreError> {
+        let mut released = 0;
+        for owner in self.leases.owners() {
+            released += self.store.release_deliveries(&owner, now_millis()).await?;
+            self.store.drop_lease(&owner).await?;
+        }
+        Ok(released)
+    }
+
     /// This worker's lease owner id.
     pub fn id(&self) -> &str {
         &self.id
@@ -331,11 +342,7 @@ impl Worker {
         heartbeat.await.expect("the heartbeat does not panic");
         watch.await.expect("the campaign watch does not panic");
         let committed_counts = committed_counts?;
-        let mut released = 0;
-        for owner in self.leases.owners() {
-            released += self.store.release_deliveries(&owner, now_millis()).await?;
-            self.store.drop_lease(&owner).await?;
-        }
+        let released = self.release_claims().await?;
         if released > 0 {
             tracing::info!(worker = %self.id, released, "handed back claimed rows not yet sent");
         }

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::{ApiQuery, Body, Id, Raw};
-use crate::domain::{EmailAddress, LanguageTag, ListName, SubscriberStatus};
+use crate::domain::{
+    EmailAddress, LanguageTag, ListName, PersonName, ProfileError, Region, SubscriberStatus,
+};
 use crate::store::{NewSubscriber, StoreError, now_millis};
 use crate::web::WebState;
 use crate::web::auth::ApiCaller;
@@ -109,13 +111,15 @@ pub struct SubscriberView {
 pub struct NewSubscriberBody {
     /// Address (required).
     pub email: String,
-    /// Name.
+    /// Name; control characters (line breaks) become spaces; at most 200
+    /// characters, else 422 `name_too_long`.
     #[serde(default)]
     pub name: String,
     /// Language tag, e.g. `quz-PE`.
     #[serde(default)]
     pub language: String,
-    /// Region.
+    /// Region; control characters become spaces; at most 100 characters,
+    /// else 422 `region_too_long`.
     #[serde(default)]
     pub region: String,
     /// `confirmed` (default: consent was recorded elsewhere) or `unconfirmed`.
@@ -131,7 +135,8 @@ pub struct NewSubscriberBody {
 pub struct SubscriberPatch {
     /// New language tag.
     pub language: Option<String>,
-    /// New region.
+    /// New region; control characters become spaces; at most 100
+    /// characters, else 422 `region_too_long`.
     pub region: Option<String>,
     /// `confirmed` (only from `unconfirmed`) or `unsubscribed`.
     pub status: Option<String>,
@@ -148,6 +153,11 @@ async fn view(state: &WebState, id: i64) -> Result<SubscriberView, ApiError> {
         region: s.region,
         status: s.status.to_string(),
     })
+}
+
+/// A name or region beyond its cap: 422 `name_too_long` / `region_too_long`.
+fn too_long(error: ProfileError) -> ApiError {
+    ApiError::invalid(error.code(), error.to_string())
 }
 
 fn language(tag: &str) -> Result<String, ApiError> {
@@ -204,9 +214,9 @@ pub async fn create_subscriber(
     }
     let person = NewSubscriber {
         email,
-        name: body.name.trim().to_owned(),
+        name: PersonName::parse(&body.name).map_err(too_long)?,
         language: language(&body.language)?,
-        region: body.region.trim().to_owned(),
+        region: Region::parse(&body.region).map_err(too_long)?,
     };
     let source = caller.source("admin API");
     let id = state
@@ -253,6 +263,12 @@ pub async fn update_subscriber(
     let store = &state.app.store;
     let current = store.subscriber(id).await?;
     let language = patch.language.as_deref().map(language).transpose()?;
+    let region = patch
+        .region
+        .as_deref()
+        .map(Region::parse)
+        .transpose()
+        .map_err(too_long)?;
     let now = now_millis();
     if let Some(status) = patch.status.as_deref() {
         let target: SubscriberStatus =
@@ -284,14 +300,9 @@ pub async fn update_subscriber(
             }
         }
     }
-    if language.is_some() || patch.region.is_some() {
+    if language.is_some() || region.is_some() {
         store
-            .update_subscriber_profile(
-                id,
-                language.as_deref(),
-                patch.region.as_deref().map(str::trim),
-                now,
-            )
+            .update_subscriber_profile(id, language.as_deref(), region.as_deref(), now)
             .await?;
     }
     Ok(Json(view(&state, id).await?))
@@ -372,7 +383,7 @@ pub async fn import_subscribers(
     let source = caller.source("API upload");
     let report = state
         .app
-        .import_subscribers(csv.as_ref(), &source, list.as_ref(), status, |_, _| {})
+        .import_subscribers_off_runtime(csv, &source, list.as_ref(), status)
         .await?;
     let notes = |notes: Vec<crate::import::LineNote>| {
         notes

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::{Page, PageQuery, notice, server_error};
-use crate::domain::{EmailAddress, LanguageTag, ListName, SubscriberStatus};
+use crate::domain::{EmailAddress, LanguageTag, ListName, PersonName, Region, SubscriberStatus};
 use crate::store::{NewSubscriber, StoreError, now_millis};
 use crate::web::WebState;
 use crate::web::auth::{self, FORM_COOKIE};
@@ -194,25 +194,29 @@ pub(super) async fn subscribe(
                 .contains(tag.identifier())
         })
         .map_or_else(|| t.lang(), |tag| tag.to_string());
+    // Beyond the caps only a hand-made request goes (the form's fields have
+    // `maxlength`): the form again, without echoing the oversized text.
+    let (Ok(name), Ok(region)) = (PersonName::parse(&form.name), Region::parse(&form.region))
+    else {
+        let form = SubscribeForm {
+            name: String::new(),
+            region: String::new(),
+            ..form
+        };
+        let error = Some(t.get("web-error-form"));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return form_page(&state, &t, &headers, status, error, &form, &list);
+    };
     let person = NewSubscriber {
         email,
-        name: clip(&form.name, 200),
+        name,
         language,
-        region: clip(&form.region, 100),
+        region,
     };
     if let Err(error) = sign_up(&state, person, list_id).await {
         return server_error(error);
     }
     check_inbox()
-}
-
-/// At most `max` characters of `text`, trimmed, without control characters.
-fn clip(text: &str, max: usize) -> String {
-    text.trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect()
 }
 
 /// Records the sign-up and, when clicking a confirmation would change
