@@ -1,6 +1,7 @@
 //! willay's integration tests: real databases, a real SMTP server, the real binary.
 
 mod cli;
+mod csv_injection;
 mod delivery;
 mod dkim;
 mod helpers;
