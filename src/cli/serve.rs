@@ -40,6 +40,7 @@ pub(super) struct ServeArgs {
 }
 
 pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    super::worker::check_sending_settings(&settings, !args.no_worker)?;
     // Before anything records a metric, so the worker's counters are captured.
     let metrics = web::install_metrics_recorder();
     let app = Arc::new(

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::shutdown_on_signal;
 use crate::app::App;
-use crate::config::WorkerArgs;
+use crate::config::{Settings, WorkerArgs};
 use crate::web;
 
 #[derive(Debug, Args)]
@@ -22,6 +22,7 @@ pub(super) struct WorkerCommand {
 }
 
 pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
+    check_sending_settings(&app.settings, true)?;
     let worker = app.worker(&args.worker)?;
     let shutdown = shutdown_on_signal();
     let metrics = match args.metrics_bind {
@@ -59,5 +60,29 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
         report.campaigns_started,
         report.campaigns_finished
     )?;
+    Ok(())
+}
+
+/// Before mail goes out over SMTP: names each setting that still holds a
+/// sample or local value, loudly, and refuses `http://` unsubscribe links
+/// (RFC 8058) for campaign mail unless `--allow-insecure-links` was given.
+pub(super) fn check_sending_settings(
+    settings: &Settings,
+    sends_campaigns: bool,
+) -> anyhow::Result<()> {
+    for placeholder in settings.placeholders() {
+        // The value may be the organisation's address: stderr only, the log gets the name.
+        tracing::warn!(
+            setting = placeholder.setting,
+            "sending over SMTP with a placeholder setting"
+        );
+        eprintln!(
+            "willay: WARNING: {}: {}",
+            placeholder.setting, placeholder.problem
+        );
+    }
+    if sends_campaigns {
+        settings.check_unsubscribe_links()?;
+    }
     Ok(())
 }

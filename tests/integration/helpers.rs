@@ -140,6 +140,7 @@ pub fn settings(dir: &Path, db: &TestDb, locales: &Path, smtp: Option<&SmtpServe
         public_url: "https://willay.example.org/".parse().unwrap(),
         postal_address: "Jr. Ejemplo 123, Lima".into(),
         secret: Some(SecretString::from("test-signing-key".to_owned())),
+        allow_insecure_links: false,
         dkim_key_file: None,
         dkim_selector: "willay".into(),
         dkim_algorithm: willay::mail::dkim::DkimAlgorithm::Rsa,

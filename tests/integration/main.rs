@@ -7,6 +7,7 @@ mod dkim;
 mod helpers;
 mod lifecycle;
 mod locales;
+mod mail_trust;
 mod pipeline;
 mod scale_out;
 mod smtp;
