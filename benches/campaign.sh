@@ -39,7 +39,8 @@ fi
 echo "== building willay (release)"
 cargo build --release --quiet
 WILLAY=$PWD/target/release/willay
-export WILLAY_LOCALES=$PWD/locales WILLAY_LOG=warn
+# The sink is a test relay: the default http://localhost links may go to it.
+export WILLAY_LOCALES=$PWD/locales WILLAY_LOG=warn WILLAY_ALLOW_INSECURE_LINKS=1
 
 WORK=$(mktemp -d)
 SINK_PID=

@@ -149,6 +149,12 @@ impl App {
 
     /// A worker with these flags, sending through the configured transport.
     pub fn worker(&self, args: &WorkerArgs) -> Result<Worker, AppError> {
+        self.settings
+            .check_unsubscribe_links()
+            .map_err(|e| AppError::Setting {
+                name: "WILLAY_PUBLIC_URL",
+                reason: e.to_string(),
+            })?;
         let renderer = self.renderer()?.clone();
         let settings = args.settings();
         let transport = Transport::new(&self.settings.transport(settings.concurrency))?;

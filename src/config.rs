@@ -11,6 +11,13 @@ use crate::mail::TransportSettings;
 use crate::store::PoolSettings;
 use crate::worker::{RateLimit, RetryPolicy, WorkerSettings};
 
+/// The sample `From`: fine for the outbox, never for real mail.
+pub const DEFAULT_FROM: &str = "Colectivo Willay <noticias@example.org>";
+/// The sample postal address shown in footers until the organisation's own is set.
+pub const DEFAULT_POSTAL_ADDRESS: &str = "Colectivo Willay · Jr. Ejemplo 123, Lima 15001, Perú";
+/// Where `willay serve` listens by default, so links work on the same machine.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
 /// Where willay keeps its data and how it sends.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
@@ -54,7 +61,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "WILLAY_FROM",
-        default_value = "Colectivo Willay <noticias@example.org>",
+        default_value = DEFAULT_FROM,
         global = true
     )]
     pub from: String,
@@ -67,7 +74,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "WILLAY_PUBLIC_URL",
-        default_value = "http://localhost:8080",
+        default_value = DEFAULT_PUBLIC_URL,
         global = true
     )]
     pub public_url: url::Url,
@@ -76,10 +83,20 @@ pub struct Settings {
     #[arg(
         long,
         env = "WILLAY_POSTAL_ADDRESS",
-        default_value = "Colectivo Willay · Jr. Ejemplo 123, Lima 15001, Perú",
+        default_value = DEFAULT_POSTAL_ADDRESS,
         global = true
     )]
     pub postal_address: String,
+
+    /// Send over SMTP even though unsubscribe links are `http://` (RFC 8058
+    /// one-click unsubscribe requires HTTPS): for a test relay only.
+    #[arg(
+        long,
+        env = "WILLAY_ALLOW_INSECURE_LINKS",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_insecure_links: bool,
 
     /// DKIM private key file (RSA PKCS#1 PEM, or a base64 Ed25519 seed); signing is on when set.
     #[arg(long, env = "WILLAY_DKIM_KEY_FILE", global = true)]
@@ -186,7 +203,92 @@ impl WorkerArgs {
     }
 }
 
+/// A setting that still holds a sample value, or one real mail cannot use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The environment variable to set.
+    pub setting: &'static str,
+    /// What is wrong with its value.
+    pub problem: String,
+}
+
+/// Why campaign mail may not go out over SMTP with these settings.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "unsubscribe links would be `{url}`: RFC 8058 one-click unsubscribe requires https. \
+     Set WILLAY_PUBLIC_URL to the https address of `willay serve`, or pass \
+     --allow-insecure-links (WILLAY_ALLOW_INSECURE_LINKS=1) to send to a test relay anyway"
+)]
+pub struct InsecureLinks {
+    /// The public URL the links would start with.
+    pub url: String,
+}
+
 impl Settings {
+    /// Settings that still hold sample or local values: harmless for the outbox,
+    /// wrong in mail that reaches people (empty when nothing is sent over SMTP).
+    pub fn placeholders(&self) -> Vec<Placeholder> {
+        if self.smtp_url.is_none() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let from_domain = self
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map(|m| m.email.domain().to_ascii_lowercase());
+        if let Ok(domain) = from_domain
+            && is_reserved_domain(&domain)
+        {
+            found.push(Placeholder {
+                setting: "WILLAY_FROM",
+                problem: format!(
+                    "`{}` is at {domain}, a domain reserved for examples: receivers will refuse or bin the mail",
+                    self.from
+                ),
+            });
+        }
+        if self.postal_address == DEFAULT_POSTAL_ADDRESS {
+            found.push(Placeholder {
+                setting: "WILLAY_POSTAL_ADDRESS",
+                problem: format!("footers show the sample address `{}`", self.postal_address),
+            });
+        }
+        let host = self.public_url.host_str().unwrap_or_default();
+        if is_local_host(host) {
+            found.push(Placeholder {
+                setting: "WILLAY_PUBLIC_URL",
+                problem: format!(
+                    "`{}` is this machine: unsubscribe and confirmation links will not open for anyone else",
+                    self.public_url
+                ),
+            });
+        }
+        if self.public_url.scheme() == "http" {
+            found.push(Placeholder {
+                setting: "WILLAY_PUBLIC_URL",
+                problem: format!(
+                    "`{}` is plain http: RFC 8058 one-click unsubscribe requires https",
+                    self.public_url
+                ),
+            });
+        }
+        found
+    }
+
+    /// Refuses campaign mail over SMTP whose unsubscribe links are `http://`,
+    /// unless `--allow-insecure-links` says it is a test.
+    pub fn check_unsubscribe_links(&self) -> Result<(), InsecureLinks> {
+        if self.smtp_url.is_some()
+            && self.public_url.scheme() == "http"
+            && !self.allow_insecure_links
+        {
+            return Err(InsecureLinks {
+                url: self.public_url.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Database pool tuning.
     pub fn pool(&self) -> PoolSettings {
         PoolSettings {
@@ -203,6 +305,59 @@ impl Settings {
             pool_size: concurrency as u32,
             timeout: Duration::from_secs(self.smtp_timeout),
             ca_file: self.smtp_ca_file.clone(),
+        }
+    }
+}
+
+/// RFC 2606 / RFC 6761 names that never belong to a real sender.
+fn is_reserved_domain(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.');
+    ["example.org", "example.com", "example.net"].contains(&domain)
+        || ["example", "test", "invalid", "localhost"]
+            .iter()
+            .any(|tld| domain == *tld || domain.ends_with(&format!(".{tld}")))
+}
+
+fn is_local_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_and_local_names() {
+        for (domain, reserved) in [
+            ("example.org", true),
+            ("EXAMPLE.com", true),
+            ("mail.example", true),
+            ("relay.test", true),
+            ("willay.org.pe", false),
+            ("example.org.pe", false),
+            ("notexample.org", false),
+        ] {
+            assert_eq!(
+                is_reserved_domain(&domain.to_ascii_lowercase()),
+                reserved,
+                "{domain}"
+            );
+        }
+        for (host, local) in [
+            ("localhost", true),
+            ("127.0.0.1", true),
+            ("[::1]", true),
+            ("0.0.0.0", true),
+            ("app.localhost", true),
+            ("willay.org.pe", false),
+            ("192.0.2.7", false),
+        ] {
+            assert_eq!(is_local_host(host), local, "{host}");
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod campaigns;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
+pub mod csv_cell;
 pub mod domain;
 pub mod import;
 pub mod mail;

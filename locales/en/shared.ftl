@@ -39,7 +39,7 @@ email-footer-unsubscribe = Unsubscribe
 
 # Sentence introducing the unsubscribe link in the plain-text part.
 # Must end with a colon: the link follows directly.
-email-footer-unsubscribe-text = To stop receiving these messages, open this link:
+email-footer-unsubscribe-text = You can unsubscribe at any time with this link:
 
 # Privacy notice: no tracking pixels are used.
 email-footer-privacy = We do not track whether you open this message.

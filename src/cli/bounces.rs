@@ -23,7 +23,7 @@ pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()
     let BouncesCommand::Import { files } = command;
     let report = app.import_bounces(&files).await?;
     for (file, note) in &report.skipped {
-        eprintln!("{file}: {note} (skipped)");
+        note!("{file}: {note} (skipped)");
     }
     outln!(
         "{} marked bounced, {} already bounced, {} unsubscribed after a complaint, \

@@ -232,7 +232,7 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
 
 fn warn_fallbacks(fallbacks: &[Fallback]) {
     for fallback in fallbacks {
-        eprintln!(
+        note!(
             "warning: the message {}; {} subscriber(s) will receive it in `{}`",
             fallback.reason(),
             fallback.people,
@@ -240,7 +240,7 @@ fn warn_fallbacks(fallbacks: &[Fallback]) {
         );
         // What `willay locales check` says about it, so the fix is one step away.
         for diagnostic in &fallback.broken {
-            eprintln!("  {diagnostic}");
+            note!("  {diagnostic}");
         }
     }
 }
@@ -257,7 +257,7 @@ fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Resu
         } else {
             "fix or add the translation"
         };
-        eprintln!("note: {what}; {fix} (see `willay locales check`) or go ahead without --strict");
+        note!("note: {what}; {fix} (see `willay locales check`) or go ahead without --strict");
     }
     Ok(result?)
 }
@@ -301,11 +301,11 @@ pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
 pub(super) fn note_fallback(app: &App, message: &str, wanted: &LanguageIdentifier, what: &str) {
     let problems = app.catalogue().problems(wanted, message);
     if problems.is_empty() {
-        eprintln!("note: `{message}` has no `{wanted}` translation; {what}");
+        note!("note: `{message}` has no `{wanted}` translation; {what}");
     } else {
-        eprintln!("note: the `{wanted}` translation of `{message}` does not format; {what}");
+        note!("note: the `{wanted}` translation of `{message}` does not format; {what}");
         for problem in problems {
-            eprintln!("  {problem}");
+            note!("  {problem}");
         }
     }
 }

@@ -142,6 +142,8 @@ fn andean_rows(sample: &str) -> anyhow::Result<String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(sample.as_bytes());
+    // Read back by willay's own importer, never opened in a spreadsheet: cells
+    // stay verbatim (see crate::csv_cell for the CSV written for people).
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(reader.headers()?)?;
     for record in reader.records() {

@@ -17,6 +17,15 @@ macro_rules! outln {
     }};
 }
 
+/// `eprintln!` that drops the line instead of panicking when stderr is closed
+/// (`willay worker 2>&1 | head`): a note must never take a process down.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod bounces;
 mod campaigns;
 mod demo;

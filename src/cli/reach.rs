@@ -116,18 +116,21 @@ pub(super) fn render_table(reach: &Reach, campaign: Option<i64>) -> String {
 
 fn render_csv(reach: &Reach) -> anyhow::Result<String> {
     let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record([
-        "dimension",
-        "key",
-        "people_targeted",
-        "people_reached",
-        "messages_delivered",
-        "failed",
-        "pending",
-        "skipped",
-        "unsubscribed_since",
-        "bounced",
-    ])?;
+    crate::csv_cell::write_record(
+        &mut csv,
+        [
+            "dimension",
+            "key",
+            "people_targeted",
+            "people_reached",
+            "messages_delivered",
+            "failed",
+            "pending",
+            "skipped",
+            "unsubscribed_since",
+            "bounced",
+        ],
+    )?;
     let total = Breakdown {
         key: String::new(),
         counts: reach.totals.clone(),
@@ -143,18 +146,21 @@ fn render_csv(reach: &Reach) -> anyhow::Result<String> {
     for (dimension, breakdown) in sections {
         for b in breakdown {
             let c = &b.counts;
-            csv.write_record([
-                dimension.to_owned(),
-                b.key.clone(),
-                c.people_targeted.to_string(),
-                c.people_reached.to_string(),
-                c.messages_delivered.to_string(),
-                c.failed.to_string(),
-                c.pending.to_string(),
-                c.skipped.to_string(),
-                c.unsubscribed_since.to_string(),
-                c.bounced.to_string(),
-            ])?;
+            crate::csv_cell::write_record(
+                &mut csv,
+                [
+                    dimension.to_owned(),
+                    b.key.clone(),
+                    c.people_targeted.to_string(),
+                    c.people_reached.to_string(),
+                    c.messages_delivered.to_string(),
+                    c.failed.to_string(),
+                    c.pending.to_string(),
+                    c.skipped.to_string(),
+                    c.unsubscribed_since.to_string(),
+                    c.bounced.to_string(),
+                ],
+            )?;
         }
     }
     Ok(String::from_utf8(csv.into_inner()?)?)

@@ -1,6 +1,5 @@
 //! `willay serve`: the web service, with the delivery worker alongside.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -41,6 +40,7 @@ pub(super) struct ServeArgs {
 }
 
 pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    super::worker::check_sending_settings(&settings, !args.no_worker)?;
     // Before anything records a metric, so the worker's counters are captured.
     let metrics = web::install_metrics_recorder();
     let app = Arc::new(
@@ -78,9 +78,7 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
     let address = listener.local_addr()?;
     let shutdown = super::shutdown_on_signal();
     tracing::info!(%address, worker = !args.no_worker, "willay serve listening");
-    // Not `eprintln!`: it panics when stderr is a closed pipe.
-    let _ = writeln!(
-        std::io::stderr(),
+    note!(
         "willay serve: listening on http://{address} (dashboard /dashboard, API /api/, subscribe /subscribe)"
     );
 
@@ -134,7 +132,7 @@ pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<(
         {
             tracing::error!(error = %format!("{error:#}"),
                 "the delivery worker stopped; the web side keeps serving, nothing is sent until willay serve is restarted");
-            eprintln!(
+            note!(
                 "willay serve: the delivery worker stopped: {error:#}\n\
                  willay serve: still serving the web side; nothing is sent until it is restarted"
             );

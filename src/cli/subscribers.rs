@@ -85,10 +85,10 @@ pub(super) async fn import_with_progress(
 
 pub(super) fn print_import(source: &str, report: &ImportReport) -> std::io::Result<()> {
     for note in &report.rejected {
-        eprintln!("{source}: {note} (row skipped)");
+        note!("{source}: {note} (row skipped)");
     }
     for note in &report.warnings {
-        eprintln!("{source}: {note}");
+        note!("{source}: {note}");
     }
     outln!(
         "{source}: {} new, {} updated, {} rejected, {} warnings",

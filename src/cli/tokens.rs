@@ -41,7 +41,7 @@ pub(super) async fn run(app: &App, command: TokensCommand) -> anyhow::Result<()>
     match command {
         TokensCommand::Create { name } => {
             let token = auth::create_token(&app.store, &name).await?;
-            eprintln!(
+            note!(
                 "created token `{}`; it is shown only this once:",
                 name.trim()
             );

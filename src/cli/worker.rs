@@ -1,6 +1,5 @@
 //! `willay worker`: the delivery worker on its own, with optional Prometheus metrics.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
 
 use anyhow::Context;
@@ -8,7 +7,7 @@ use clap::Args;
 
 use super::shutdown_on_signal;
 use crate::app::App;
-use crate::config::WorkerArgs;
+use crate::config::{Settings, WorkerArgs};
 use crate::web;
 
 #[derive(Debug, Args)]
@@ -23,6 +22,7 @@ pub(super) struct WorkerCommand {
 }
 
 pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
+    check_sending_settings(&app.settings, true)?;
     let worker = app.worker(&args.worker)?;
     let shutdown = shutdown_on_signal();
     let metrics = match args.metrics_bind {
@@ -32,9 +32,7 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind} for metrics"))?;
-            // Not `eprintln!`: it panics when stderr is a closed pipe.
-            let _ = writeln!(
-                std::io::stderr(),
+            note!(
                 "willay worker: metrics on http://{}/metrics",
                 listener.local_addr()?
             );
@@ -74,10 +72,35 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
 /// worker failed).
 async fn note_paused(app: &App) -> anyhow::Result<()> {
     for (id, unsettled) in app.store.paused_with_unsettled().await? {
-        eprintln!(
+        note!(
             "willay worker: campaign {id} is paused with {unsettled} messages still pending; \
              they are sent once it is resumed (`willay campaigns resume {id}`) and a worker runs"
         );
+    }
+    Ok(())
+}
+
+/// Before mail goes out over SMTP: names each setting that still holds a
+/// sample or local value, loudly, and refuses `http://` unsubscribe links
+/// (RFC 8058) for campaign mail unless `--allow-insecure-links` was given.
+pub(super) fn check_sending_settings(
+    settings: &Settings,
+    sends_campaigns: bool,
+) -> anyhow::Result<()> {
+    for placeholder in settings.placeholders() {
+        // The value may be the organisation's address: stderr only, the log gets the name.
+        tracing::warn!(
+            setting = placeholder.setting,
+            "sending over SMTP with a placeholder setting"
+        );
+        note!(
+            "willay: WARNING: {}: {}",
+            placeholder.setting,
+            placeholder.problem
+        );
+    }
+    if sends_campaigns {
+        settings.check_unsubscribe_links()?;
     }
     Ok(())
 }

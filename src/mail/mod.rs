@@ -5,8 +5,10 @@ mod smtp;
 mod transport;
 
 use lettre::Message;
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{
+    ContentTransferEncoding, ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0,
+};
+use lettre::message::{Body, Mailbox, MessageBuilder, MultiPart};
 
 pub use smtp::refuses_the_address;
 pub use transport::{SendError, Transport, TransportError, TransportSettings};
@@ -70,6 +72,39 @@ impl Identity {
         )
     }
 
+    /// The `List-Id` of every campaign (RFC 2919): one list, the organisation's
+    /// news, named after the From address. It stays the same from campaign to
+    /// campaign, so filters and receivers' reputation follow it; it names no
+    /// list topic (a list called after a region or a survivors' group would
+    /// tell whoever sees the headers what the person subscribed to).
+    pub fn list_id(&self) -> String {
+        let label: String = self
+            .from
+            .email
+            .user()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!(
+            "<{label}.{}>",
+            self.from.email.domain().to_ascii_lowercase()
+        )
+    }
+
+    /// Gmail's feedback-loop id (`a:b:SenderId`): the campaign, the kind of mail,
+    /// and willay as the stable sender id (5–15 characters, as Gmail asks).
+    /// Gmail reports per DKIM domain, so the organisation is the signature's.
+    /// No person's data: the same value goes to every recipient of a campaign.
+    pub fn feedback_id(campaign_id: i64) -> String {
+        format!("c{campaign_id}:campaign:willay")
+    }
+
     /// Builds the `multipart/alternative` message for one person.
     pub fn compose(
         &self,
@@ -89,7 +124,7 @@ impl Identity {
             "mailto:{}?subject=unsubscribe%20{}",
             self.unsubscribe_mailto, unsubscribe_token
         );
-        let mut message = Message::builder()
+        let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&email.subject)
@@ -105,18 +140,9 @@ impl Identity {
                 "List-Unsubscribe-Post",
                 "List-Unsubscribe=One-Click".into(),
             ))
-            .raw_header(header(
-                "List-Id",
-                format!(
-                    "<campaign-{}.{}>",
-                    key.campaign_id,
-                    self.from.email.domain()
-                ),
-            ))
-            .multipart(MultiPart::alternative_plain_html(
-                email.text.clone(),
-                email.html.clone(),
-            ))?;
+            .raw_header(header("List-Id", self.list_id()))
+            .raw_header(header("Feedback-ID", Self::feedback_id(key.campaign_id)));
+        let mut message = alternative(message, email.text.clone(), email.html.clone())?;
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);
         }
@@ -136,19 +162,53 @@ impl Identity {
         html: String,
     ) -> Result<Message, ComposeError> {
         let to = Mailbox::new(None, to_address.parse()?);
-        let mut message = Message::builder()
+        let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .date_now()
             .message_id(None)
-            .raw_header(header("Content-Language", language.to_owned()))
-            .multipart(MultiPart::alternative_plain_html(text, html))?;
+            .raw_header(header("Content-Language", language.to_owned()));
+        let mut message = alternative(message, text, html)?;
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);
         }
         Ok(message)
     }
+}
+
+/// Finishes `message` with a `multipart/alternative` body of `text` and `html`,
+/// its Content-Type among the message's own headers.
+///
+/// lettre's `multipart()` keeps that Content-Type with the part, where its DKIM
+/// signer does not look: listing Content-Type in the signature would then hash
+/// nothing for it while verifiers hash the real one, and fail. So the part is
+/// formatted by lettre and carried as a raw body: lettre has already encoded
+/// both alternatives (quoted-printable or base64), so the body is 7-bit.
+fn alternative(
+    message: MessageBuilder,
+    text: String,
+    html: String,
+) -> Result<Message, ComposeError> {
+    let part = MultiPart::alternative_plain_html(text, html);
+    let content_type: ContentType = part
+        .headers()
+        .get::<ContentType>()
+        .expect("lettre gives every multipart a Content-Type");
+    let formatted = part.formatted();
+    // The part is its headers, an empty line, then the body.
+    let body_start = formatted
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|at| at + 4)
+        .expect("a formatted multipart has a header block");
+    Ok(message
+        .header(MIME_VERSION_1_0)
+        .header(content_type)
+        .body(Body::dangerous_pre_encoded(
+            formatted[body_start..].to_vec(),
+            ContentTransferEncoding::SevenBit,
+        ))?)
 }
 
 fn header(name: &'static str, value: String) -> HeaderValue {

@@ -282,6 +282,7 @@ mod tests {
             name: "Ana Quispe".into(),
             language: "es".into(),
             status: SubscriberStatus::Confirmed,
+            link_key: crate::unsubscribe::LinkKey::SAMPLE,
         }
     }
 

@@ -1,5 +1,5 @@
 //! DKIM: what willay signs, an independent verifier (mail-auth) accepts, using
-//! exactly the DNS record `willay dkim dns-record` tells people to publish.
+//! exactly the DNS record `willay dkim dns-record` prints for people to publish.
 
 use std::borrow::Borrow;
 use std::hash::Hash;
@@ -10,7 +10,7 @@ use mail_auth::common::verify::DomainKey;
 use mail_auth::{
     AuthenticatedMessage, DkimResult, MessageAuthenticator, Parameters, ResolverCache, Txt,
 };
-use willay::mail::dkim::{DkimAlgorithm, dns_record};
+use willay::mail::dkim::DkimAlgorithm;
 
 use crate::helpers::{Backend, TestApp, shipped_locales};
 use crate::scale_out::scheduled_campaign;
@@ -51,6 +51,57 @@ async fn verify(raw: &[u8], dns: &OneRecord) -> Vec<DkimResult> {
         .collect()
 }
 
+/// What `willay dkim dns-record` prints: the record's name, and its strings as
+/// a zone file holds them, each checked against DNS's 255-byte limit.
+fn printed_record(key_path: &Path, algorithm: &str) -> (String, Vec<String>) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_willay"))
+        .env("WILLAY_DKIM_KEY_FILE", key_path)
+        .env("WILLAY_DKIM_SELECTOR", "willay2026")
+        .env("WILLAY_DKIM_ALGORITHM", algorithm)
+        .env("WILLAY_FROM", "Colectivo Willay <noticias@example.org>")
+        .env("WILLAY_LOG", "error")
+        .args(["dkim", "dns-record"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{printed}");
+    let (name, rest) = printed.split_once(" IN TXT ").expect("a TXT record");
+    // Quoted strings, as a zone-file parser reads them (base64 holds no quote).
+    let strings: Vec<String> = rest
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert!(!strings.is_empty(), "{printed}");
+    for string in &strings {
+        assert!(
+            string.len() <= 255,
+            "a {}-byte string: zone files refuse it\n{printed}",
+            string.len()
+        );
+    }
+    (name.to_owned(), strings)
+}
+
+/// The tag list of the message's DKIM-Signature (unfolded), e.g. `h` → `from:to:…`.
+fn signature_tag(text: &str, tag: &str) -> String {
+    let start = text.find("DKIM-Signature:").expect("signed");
+    let mut header = String::new();
+    for (i, line) in text[start..].split("\r\n").enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t']) {
+            break;
+        }
+        header.push_str(line.trim());
+    }
+    header["DKIM-Signature:".len()..]
+        .split(';')
+        .filter_map(|t| t.trim().split_once('='))
+        .find(|(name, _)| *name == tag)
+        .map(|(_, value)| value.to_owned())
+        .unwrap_or_else(|| panic!("no {tag}= in {header}"))
+}
+
 async fn signs_and_verifies(algorithm: DkimAlgorithm, key_file: &str) {
     let key_path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/dkim")
@@ -65,11 +116,14 @@ async fn signs_and_verifies(algorithm: DkimAlgorithm, key_file: &str) {
     scheduled_campaign(&t, 3).await;
     assert_eq!(t.run_worker().await.sent, 3);
 
-    let key = std::fs::read_to_string(&key_path).unwrap();
-    let record = dns_record("example.org", "willay2026", &key, algorithm).unwrap();
-    let (name, rest) = record.split_once(" IN TXT ").unwrap();
+    let algorithm_name = match algorithm {
+        DkimAlgorithm::Rsa => "rsa",
+        DkimAlgorithm::Ed25519 => "ed25519",
+    };
+    let (name, strings) = printed_record(&key_path, algorithm_name);
     assert_eq!(name, "willay2026._domainkey.example.org.");
-    let value = rest.trim_matches('"');
+    // A resolver hands the verifier the strings joined, with nothing between.
+    let value = strings.concat();
     let dns = OneRecord(
         name.to_owned(),
         Txt::from(DomainKey::parse(value.as_bytes()).unwrap()),
@@ -87,21 +141,59 @@ async fn signs_and_verifies(algorithm: DkimAlgorithm, key_file: &str) {
             signature.contains("s=willay2026") && signature.contains("d=example.org"),
             "{signature}"
         );
-        let headers = text[text.find("DKIM-Signature:").unwrap()..]
-            .split("b=")
-            .next()
-            .unwrap()
-            .to_ascii_lowercase();
-        // RFC 8058 §4: one-click unsubscribe only counts when these are signed.
-        assert!(headers.contains("list-unsubscribe-post"), "{headers}");
+        let signed = signature_tag(&text, "h").to_ascii_lowercase();
+        let signed: Vec<&str> = signed.split(':').collect();
+        // RFC 8058 §4: one-click unsubscribe only counts when these are signed;
+        // Gmail counts a Feedback-ID only when signed.
+        for header in [
+            "to",
+            "date",
+            "message-id",
+            "mime-version",
+            "content-type",
+            "content-language",
+            "list-id",
+            "list-unsubscribe",
+            "list-unsubscribe-post",
+            "feedback-id",
+        ] {
+            assert_eq!(
+                signed.iter().filter(|h| **h == header).count(),
+                1,
+                "{header} in h={signed:?}"
+            );
+        }
+        // Oversigned: listed once more than the message holds them.
+        for header in ["from", "subject"] {
+            assert_eq!(
+                signed.iter().filter(|h| **h == header).count(),
+                2,
+                "{header} in h={signed:?}"
+            );
+        }
         assert_eq!(verify(raw, &dns).await, [DkimResult::Pass]);
 
-        // Any change to a signed header breaks the signature.
-        let tampered = text.replacen("Subject: ", "Subject: Re: ", 1);
-        assert!(matches!(
-            verify(tampered.as_bytes(), &dns).await[..],
-            [DkimResult::Fail(_)]
-        ));
+        // Any change to a signed header breaks the signature, and so does a
+        // second From or Subject put above the signed one (most clients show the first).
+        for tampered in [
+            text.replacen("Subject: ", "Subject: Re: ", 1),
+            text.replacen(
+                "Content-Type: multipart/alternative",
+                "Content-Type: text/plain; x=",
+                1,
+            ),
+            format!("From: Mallory <mallory@evil.example>\r\n{text}"),
+            format!("Subject: Your account is locked\r\n{text}"),
+        ] {
+            assert!(
+                matches!(
+                    verify(tampered.as_bytes(), &dns).await[..],
+                    [DkimResult::Fail(_)]
+                ),
+                "still verifies: {}",
+                &tampered[..200]
+            );
+        }
     }
 }
 

@@ -143,6 +143,7 @@ pub fn settings(dir: &Path, db: &TestDb, locales: &Path, smtp: Option<&SmtpServe
         secret: Some(SecretString::from(
             "test-signing-key-of-32-bytes-at-least".to_owned(),
         )),
+        allow_insecure_links: false,
         dkim_key_file: None,
         dkim_selector: "willay".into(),
         dkim_algorithm: willay::mail::dkim::DkimAlgorithm::Rsa,

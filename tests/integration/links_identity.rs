@@ -158,9 +158,9 @@ async fn an_erased_persons_links_never_act_on_the_next_sign_up(backend: Backend)
 fn person(email: &str) -> NewSubscriber {
     NewSubscriber {
         email: EmailAddress::parse(email).unwrap(),
-        name: String::new(),
+        name: Default::default(),
         language: "es".into(),
-        region: String::new(),
+        region: Default::default(),
     }
 }
 

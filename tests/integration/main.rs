@@ -2,6 +2,7 @@
 
 mod binary;
 mod cli;
+mod csv_injection;
 mod delivery;
 mod dkim;
 mod faults;
@@ -10,6 +11,7 @@ mod lifecycle;
 mod links_identity;
 mod locales;
 mod logs;
+mod mail_trust;
 mod pipeline;
 mod poison;
 mod prometheus;

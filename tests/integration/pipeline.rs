@@ -65,7 +65,7 @@ const ENGLISH: Words = Words {
     help: "If you are in danger or need help, call Línea 100 free of charge, 24 hours a day.",
     reason: "You receive this message because you subscribed to news from Colectivo Willay.",
     unsubscribe: "Unsubscribe",
-    unsubscribe_text: "To stop receiving these messages, open this link:",
+    unsubscribe_text: "You can unsubscribe at any time with this link:",
     privacy: "We do not track whether you open this message.",
 };
 

@@ -40,6 +40,8 @@ pub fn spawn_worker(t: &TestApp, smtp: &SmtpServer, extra: &[&str]) -> WorkerPro
     let child = Command::new(env!("CARGO_BIN_EXE_willay"))
         .env("DATABASE_URL", &t._db.url)
         .env("WILLAY_SMTP_URL", smtp.url())
+        // The default public URL is http://localhost: a test relay.
+        .env("WILLAY_ALLOW_INSECURE_LINKS", "1")
         .env("WILLAY_LOCALES", shipped_locales())
         .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
         .env("WILLAY_LOG", "warn")
