@@ -40,6 +40,8 @@ impl Willay<'_> {
             .env("WILLAY_LOCALES", shipped_locales())
             .env("WILLAY_OUTBOX", self.outbox())
             .env("WILLAY_PUBLIC_URL", "https://willay.example.org")
+            // Not the sample one, which names a region the log tests look for.
+            .env("WILLAY_POSTAL_ADDRESS", "Apartado 0000, Perú")
             .env("WILLAY_SMTP_TIMEOUT", "5")
             .env_remove("WILLAY_SMTP_URL")
             .env_remove("WILLAY_SMTP_CA_FILE")

@@ -80,6 +80,7 @@ impl Worker {
             .env("WILLAY_LOCALES", shipped_locales())
             .env("WILLAY_OUTBOX", t.dir.path().join("outbox"))
             .env("WILLAY_SECRET", SECRET)
+            .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
             .env("WILLAY_LOG", "warn")
             .env("NO_COLOR", "1")
             .args(["worker", "--until-idle", "--concurrency", "8"])

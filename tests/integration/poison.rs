@@ -30,6 +30,7 @@ pub(crate) fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &
         .env("DATABASE_URL", &db.url)
         .env("WILLAY_LOCALES", shipped_locales())
         .env("WILLAY_OUTBOX", dir.join("outbox"))
+        .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
         .env("NO_COLOR", "1")
         .env("WILLAY_LOG", "error")
         .env("RUST_BACKTRACE", "0")

@@ -20,6 +20,9 @@ fn willay(t: &TestApp, smtp: &SmtpServer, args: &[&str]) -> Output {
         .env("WILLAY_SMTP_URL", smtp.url())
         .env("WILLAY_LOCALES", shipped_locales())
         .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
+        .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
+        // Not at example.org, where the recipients are: the test looks for their addresses.
+        .env("WILLAY_FROM", "Colectivo Willay <noticias@willay.test>")
         .env("WILLAY_LOG", "warn")
         .env("NO_COLOR", "1")
         .args(args)

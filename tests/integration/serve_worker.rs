@@ -31,6 +31,8 @@ async fn serve_keeps_its_web_side_when_the_worker_stops() {
         .env("DATABASE_URL", &db.url)
         .env("WILLAY_LOCALES", shipped_locales())
         .env("WILLAY_SMTP_URL", smtp.url())
+        // Plain http on loopback: the links it would mail need not be https here.
+        .env("WILLAY_ALLOW_INSECURE_LINKS", "1")
         .env("WILLAY_LOG", "error")
         .args(["serve", "--bind", "127.0.0.1:0"])
         .stderr(std::process::Stdio::piped())
