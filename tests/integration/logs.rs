@@ -167,43 +167,13 @@ async fn a_traced_serve_logs_no_secret_nobody_and_no_link_token() {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     let confirm = format!("{address}/confirm/{confirm_token}");
-    assert!(
-        client
-            .get(&confirm)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .is_success()
-    );
-    let confirmed = client
-        .post(&confirm)
-        .form(&[("lang", "es")])
-        .send()
-        .await
-        .unwrap();
-    assert!(confirmed.status().is_success(), "{confirmed:?}");
+    open_and_post(&client, &confirm, &[("lang", "es")]).await;
 
     willay.another_campaign("survivor-rights");
     smtp.wait_for_messages(2);
     let unsubscribe_token = smtp.messages().remove(1).unsubscribe_token();
     let unsubscribe = format!("{address}/u/{unsubscribe_token}");
-    assert!(
-        client
-            .get(&unsubscribe)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .is_success()
-    );
-    let one_click = client
-        .post(&unsubscribe)
-        .form(&[("List-Unsubscribe", "One-Click")])
-        .send()
-        .await
-        .unwrap();
-    assert!(one_click.status().is_success(), "{one_click:?}");
+    open_and_post(&client, &unsubscribe, &[("List-Unsubscribe", "One-Click")]).await;
 
     let (_, log) = serve.stop();
     let mut words = secrets();
@@ -297,3 +267,11 @@ on_both_backends!(
     a_traced_send_over_an_authenticated_relay_logs_no_secret_and_nobody,
     a_worker_whose_output_pipe_closed_finishes_its_campaign,
 );
+
+/// Opens a link's page, then posts its form, as a person clicking through would.
+async fn open_and_post(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) {
+    let page = client.get(url).send().await.unwrap();
+    assert!(page.status().is_success(), "{page:?}");
+    let posted = client.post(url).form(form).send().await.unwrap();
+    assert!(posted.status().is_success(), "{posted:?}");
+}

@@ -117,33 +117,8 @@ async fn a_name_with_a_line_break_reaches_everyone_once(backend: Backend) {
 async fn a_poisoned_name_already_stored_is_sent_folded(backend: Backend) {
     let smtp = SmtpServer::start();
     let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
-    t.import(
-        "email,name,language,region\nrosa@example.net,Rosa,es,Lima\n\
-         ana@example.net,Ana,es,Lima\nluz@example.net,Luz,es,Lima\n",
-        "t",
-    )
-    .await;
-    let ana = t
-        .app
-        .store
-        .signup_state("ana@example.net")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let db_url = &t.app.settings.database_url;
     let poison = "UPDATE subscribers SET name = 'Ana\r\nBcc: eve@example.com\n' WHERE id = $1";
-    assert_eq!(execute_sql(db_url, poison, ana).await, 1);
-    let campaign = t
-        .app
-        .create_campaign(&willay::campaigns::CampaignRequest {
-            message_id: "survivor-rights".into(),
-            lists: vec![willay::domain::ListName::parse("t").unwrap()],
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
-        .await
-        .unwrap();
+    let (_, campaign) = poisoned_campaign(&t, poison).await;
     let report = t.run_worker().await;
     assert_eq!((report.sent, report.failed), (3, 0), "{report:?}");
     let names = to_names(&smtp);
@@ -162,33 +137,8 @@ async fn a_poisoned_name_already_stored_is_sent_folded(backend: Backend) {
 async fn an_unsendable_stored_address_fails_only_its_own_row(backend: Backend) {
     let smtp = SmtpServer::start();
     let t = TestApp::spawn_with(backend, &shipped_locales(), Some(&smtp)).await;
-    t.import(
-        "email,name,language,region\nrosa@example.net,Rosa,es,Lima\n\
-         ana@example.net,Ana,es,Lima\nluz@example.net,Luz,es,Lima\n",
-        "t",
-    )
-    .await;
-    let ana = t
-        .app
-        .store
-        .signup_state("ana@example.net")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let db_url = &t.app.settings.database_url;
     let poison = "UPDATE subscribers SET email = '\"bcc: x\"@example.org' WHERE id = $1";
-    assert_eq!(execute_sql(db_url, poison, ana).await, 1);
-    let campaign = t
-        .app
-        .create_campaign(&willay::campaigns::CampaignRequest {
-            message_id: "survivor-rights".into(),
-            lists: vec![willay::domain::ListName::parse("t").unwrap()],
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
-        .await
-        .unwrap();
+    let (ana, campaign) = poisoned_campaign(&t, poison).await;
     let report = t.run_worker().await;
     let rows = t.app.store.deliveries(campaign.id).await.unwrap();
     assert_eq!((report.sent, report.failed), (2, 1), "{report:?}");
@@ -424,4 +374,36 @@ async fn preview_folds_a_name_with_a_line_break() {
         String::from_utf8_lossy(&output.stderr).contains("at most 200"),
         "{output:?}"
     );
+}
+
+/// Rosa, Ana and Luz on list `t`; `poison` (SQL with Ana's id as `$1`) spoils
+/// Ana's row as old data would; then a campaign due now. Ana's id and the campaign's.
+async fn poisoned_campaign(t: &TestApp, poison: &str) -> (i64, willay::store::Campaign) {
+    t.import(
+        "email,name,language,region\nrosa@example.net,Rosa,es,Lima\n\
+         ana@example.net,Ana,es,Lima\nluz@example.net,Luz,es,Lima\n",
+        "t",
+    )
+    .await;
+    let ana = t
+        .app
+        .store
+        .signup_state("ana@example.net")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let db_url = &t.app.settings.database_url;
+    assert_eq!(execute_sql(db_url, poison, ana).await, 1);
+    let campaign = t
+        .app
+        .create_campaign(&willay::campaigns::CampaignRequest {
+            message_id: "survivor-rights".into(),
+            lists: vec![willay::domain::ListName::parse("t").unwrap()],
+            name: None,
+            at: Some(chrono::Utc::now()),
+        })
+        .await
+        .unwrap();
+    (ana, campaign)
 }
