@@ -32,7 +32,7 @@ pub struct Settings {
     pub database_url: String,
 
     /// Connections in the database pool.
-    #[arg(long, env = "WILLAY_DB_POOL", default_value_t = 8, global = true)]
+    #[arg(long, env = "WILLAY_DB_POOL", default_value_t = PoolSettings::DEFAULT_MAX_CONNECTIONS, global = true)]
     pub db_pool: u32,
 
     /// SMTP relay, e.g. `smtp://user:pass@host:587?tls=starttls` (also tls=required|opportunistic|none).
@@ -130,19 +130,19 @@ pub struct Settings {
 #[derive(Debug, Clone, clap::Args)]
 pub struct WorkerArgs {
     /// Sends in flight at once (also the SMTP pool size).
-    #[arg(long, env = "WILLAY_CONCURRENCY", default_value_t = 8)]
+    #[arg(long, env = "WILLAY_CONCURRENCY", default_value_t = WorkerSettings::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// Ledger rows claimed per database round trip.
-    #[arg(long, env = "WILLAY_BATCH_SIZE", default_value_t = 500)]
+    #[arg(long, env = "WILLAY_BATCH_SIZE", default_value_t = WorkerSettings::DEFAULT_BATCH_SIZE)]
     pub batch_size: i64,
     /// Seconds a claim is exclusive before another worker may take it over.
-    #[arg(long, env = "WILLAY_LEASE_SECONDS", default_value_t = 60)]
+    #[arg(long, env = "WILLAY_LEASE_SECONDS", default_value_t = WorkerSettings::DEFAULT_LEASE.as_secs())]
     pub lease_seconds: u64,
     /// Attempts before a transient failure becomes final.
-    #[arg(long, env = "WILLAY_MAX_ATTEMPTS", default_value_t = 5)]
+    #[arg(long, env = "WILLAY_MAX_ATTEMPTS", default_value_t = RetryPolicy::DEFAULT_MAX_ATTEMPTS)]
     pub max_attempts: i64,
     /// Seconds before the first retry (doubling after each failure).
-    #[arg(long, env = "WILLAY_RETRY_BASE_SECONDS", default_value_t = 30)]
+    #[arg(long, env = "WILLAY_RETRY_BASE_SECONDS", default_value_t = RetryPolicy::DEFAULT_BASE_DELAY.as_secs())]
     pub retry_base_seconds: u64,
     /// Send at most this many messages per second (default: unlimited).
     #[arg(long, env = "WILLAY_RATE_PER_SECOND")]
@@ -151,10 +151,10 @@ pub struct WorkerArgs {
     #[arg(long, env = "WILLAY_RATE_PER_MINUTE")]
     pub rate_per_minute: Option<NonZeroU32>,
     /// On Ctrl-C/SIGTERM, seconds in-flight sends may take before they are abandoned.
-    #[arg(long, env = "WILLAY_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "WILLAY_SHUTDOWN_TIMEOUT", default_value_t = WorkerSettings::DEFAULT_SHUTDOWN_TIMEOUT.as_secs())]
     pub shutdown_timeout: u64,
     /// Hard bounces (5xx refusing the address) after which a subscriber is marked bounced.
-    #[arg(long, env = "WILLAY_BOUNCE_THRESHOLD", default_value_t = 1)]
+    #[arg(long, env = "WILLAY_BOUNCE_THRESHOLD", default_value_t = WorkerSettings::DEFAULT_BOUNCE_THRESHOLD)]
     pub bounce_threshold: i64,
     /// Exit when nothing is scheduled or unsettled.
     #[arg(long)]
@@ -330,6 +330,20 @@ fn is_local_host(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn worker_flags_default_to_the_worker_defaults() {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            worker: WorkerArgs,
+        }
+        let parsed = <Flags as clap::Parser>::try_parse_from(["willay"]).unwrap();
+        assert_eq!(
+            format!("{:?}", parsed.worker.settings()),
+            format!("{:?}", WorkerSettings::default())
+        );
+    }
 
     #[test]
     fn reserved_and_local_names() {

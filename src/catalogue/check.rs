@@ -17,6 +17,8 @@ mod inventory;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use fluent::FluentResource;
+
 pub(crate) use self::broken::broken_messages;
 use self::compare::{check_campaign_messages, check_references, compare};
 use self::inventory::{Locale, Location};
@@ -226,11 +228,39 @@ impl CheckReport {
 /// Fails only when a folder or file cannot be read: problems in the files are
 /// diagnostics, all of them reported in one run.
 pub fn check(root: &Path, strict: bool) -> Result<CheckReport, CatalogueError> {
-    run(root, strict).map(|(report, _)| report)
+    let (locales, found) = read(root)?;
+    Ok(run(root, strict, &locales, found))
 }
 
-/// The check, with what it read of each locale.
-fn run(root: &Path, strict: bool) -> Result<(CheckReport, Vec<Locale>), CatalogueError> {
+/// What the check needs of one locale's files, gathered while
+/// [`super::Catalogue::load`] parses them, so that they are not read and
+/// parsed again.
+///
+/// The catalogue's parser drops comments, and with them the `# review:` marks
+/// on entries; which messages break does not depend on them.
+pub(crate) struct Gathered {
+    locale: Locale,
+    found: Vec<Diagnostic>,
+}
+
+impl Gathered {
+    /// Locale `name`, of folder `folder`, which has `files` `.ftl` files.
+    pub(crate) fn new(name: String, folder: &Path, files: usize) -> Self {
+        Self {
+            locale: Locale::new(name, folder, files),
+            found: Vec::new(),
+        }
+    }
+
+    /// Adds one of its files, as parsed.
+    pub(crate) fn file(&mut self, path: &Path, resource: &FluentResource) {
+        self.locale
+            .add_file(path, resource.source(), resource.entries(), &mut self.found);
+    }
+}
+
+/// Every locale folder's files read and parsed, and the folders that are not locales.
+fn read(root: &Path) -> Result<(Vec<Locale>, Vec<Diagnostic>), CatalogueError> {
     let mut out = Vec::new();
     let mut locales = Vec::new();
     for folder in locale_folders(root)? {
@@ -267,9 +297,14 @@ fn run(root: &Path, strict: bool) -> Result<(CheckReport, Vec<Locale>), Catalogu
             )),
         }
     }
+    Ok((locales, out))
+}
 
-    for locale in &locales {
-        check_references(locale, &locales, &mut out);
+/// The check of what was read: `found` holds what reading found.
+fn run(root: &Path, strict: bool, locales: &[Locale], found: Vec<Diagnostic>) -> CheckReport {
+    let mut out = found;
+    for locale in locales {
+        check_references(locale, locales, &mut out);
     }
     match locales.iter().find(|l| l.name == REFERENCE_LOCALE) {
         None => out.push(Diagnostic::whole(
@@ -300,14 +335,13 @@ fn run(root: &Path, strict: bool) -> Result<(CheckReport, Vec<Locale>), Catalogu
             .cmp(&(&b.file, b.line, b.column, b.code, &b.locale, &b.message))
     });
     let reference = locales.iter().find(|l| l.name == REFERENCE_LOCALE);
-    let report = CheckReport {
+    CheckReport {
         root: root.to_owned(),
         strict,
         files: locales.iter().map(|l| l.files).sum(),
         locales: locales.iter().map(|l| summarise(l, reference)).collect(),
         diagnostics: out,
-    };
-    Ok((report, locales))
+    }
 }
 
 impl Diagnostic {

@@ -81,11 +81,13 @@ pub(crate) fn locale_folders(root: &Path) -> Result<Vec<LocaleFolder>, Catalogue
     Ok(folders)
 }
 
-/// Parses one locale folder into a bundle, adding syntax errors to `syntax`.
+/// Parses one locale folder into a bundle, adding syntax errors to `syntax`
+/// and showing each file that parses to `parsed` before the bundle takes it.
 pub(super) fn load_locale(
     id: LanguageIdentifier,
     folder: &LocaleFolder,
     syntax: &mut Vec<SyntaxError>,
+    mut parsed: impl FnMut(&Path, &FluentResource),
 ) -> Result<Locale, CatalogueError> {
     let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
     // Bidi isolation marks around placeables would leak into plain-text
@@ -96,11 +98,13 @@ pub(super) fn load_locale(
         .expect("builtins are added once to a fresh bundle");
     let mut campaign_messages = Vec::new();
     for file in &folder.files {
-        let source = read_ftl(file)?;
-        if let Err(too_deep) = check_nesting(file, &source) {
-            syntax.push(too_deep);
-            continue;
-        }
+        let source = match read_nested_within_limit(file)? {
+            Ok(source) => source,
+            Err(too_deep) => {
+                syntax.push(too_deep);
+                continue;
+            }
+        };
         let resource = match FluentResource::try_new(source) {
             Ok(resource) => resource,
             Err((resource, errors)) => {
@@ -112,6 +116,7 @@ pub(super) fn load_locale(
                 continue;
             }
         };
+        parsed(file, &resource);
         campaign_messages.extend(resource.entries().filter_map(|entry| match entry {
             ast::Entry::Message(m) if m.attributes.iter().any(|a| a.id.name == "subject") => {
                 Some(m.id.name.to_owned())
@@ -164,6 +169,15 @@ pub(crate) fn read_ftl(path: &Path) -> Result<String, CatalogueError> {
         Some(rest) => rest.to_owned(),
         None => text,
     })
+}
+
+/// A `.ftl` file's text, or the refusal of one nested too deep to parse
+/// safely (see [`check_nesting`]): every parse of a file goes through here.
+pub(crate) fn read_nested_within_limit(
+    path: &Path,
+) -> Result<Result<String, SyntaxError>, CatalogueError> {
+    let text = read_ftl(path)?;
+    Ok(check_nesting(path, &text).map(|()| text))
 }
 
 /// The last component of `path`, for messages.

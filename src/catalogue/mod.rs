@@ -99,6 +99,7 @@ impl Catalogue {
     pub fn load(root: &Path) -> Result<Self, CatalogueError> {
         let mut syntax = Vec::new();
         let mut locales = Vec::new();
+        let mut gathered = Vec::new();
         for folder in loader::locale_folders(root)? {
             let id = match &folder.kind {
                 FolderName::Locale(id) => id.clone(),
@@ -114,7 +115,11 @@ impl Catalogue {
                     continue;
                 }
             };
-            locales.push(load_locale(id, &folder, &mut syntax)?);
+            let mut parsed = check::Gathered::new(id.to_string(), &folder.path, folder.files.len());
+            locales.push(load_locale(id, &folder, &mut syntax, |path, resource| {
+                parsed.file(path, resource);
+            })?);
+            gathered.push(parsed);
         }
         if !syntax.is_empty() {
             return Err(CatalogueError::Syntax(syntax));
@@ -125,7 +130,7 @@ impl Catalogue {
                 root: root.to_owned(),
             });
         }
-        let broken = check::broken_messages(root)?
+        let broken = check::broken_messages(root, gathered)
             .into_iter()
             .filter_map(|((locale, id), found)| Some(((locale.parse().ok()?, id), found)))
             .collect();

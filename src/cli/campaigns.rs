@@ -98,7 +98,7 @@ pub(super) struct PreviewArgs {
     /// The catalogue message id (a message with a `.subject`).
     message: String,
     /// A subscriber language tag, e.g. `quz-PE`, `en-GB`, `es`.
-    #[arg(long, default_value = "es")]
+    #[arg(long, default_value = crate::catalogue::REFERENCE_LOCALE)]
     locale: String,
     /// The name to greet (empty shows the form for people without a name); with
     /// --all-locales the default is a sample name.

@@ -21,22 +21,27 @@ pub(super) struct ServeArgs {
     #[arg(long)]
     no_worker: bool,
     /// Requests per minute per client address on the public pages and log-in.
-    #[arg(long, env = "WILLAY_PUBLIC_RATE_PER_MINUTE", default_value_t = NonZeroU32::new(30).unwrap())]
+    #[arg(long, env = "WILLAY_PUBLIC_RATE_PER_MINUTE", default_value_t = PublicRateLimit::DEFAULT_PER_MINUTE)]
     public_rate_per_minute: NonZeroU32,
     /// Requests a client may make at once before the per-minute rate applies.
-    #[arg(long, env = "WILLAY_PUBLIC_RATE_BURST", default_value_t = NonZeroU32::new(10).unwrap())]
+    #[arg(long, env = "WILLAY_PUBLIC_RATE_BURST", default_value_t = PublicRateLimit::DEFAULT_BURST)]
     public_rate_burst: NonZeroU32,
     /// Hours a dashboard session lasts.
-    #[arg(long, env = "WILLAY_SESSION_HOURS", default_value_t = 12)]
+    #[arg(long, env = "WILLAY_SESSION_HOURS", default_value_t = whole_hours(WebConfig::DEFAULT_SESSION_TTL))]
     session_hours: u64,
     /// Hours a subscription confirmation link stays valid.
-    #[arg(long, env = "WILLAY_CONFIRM_HOURS", default_value_t = 72)]
+    #[arg(long, env = "WILLAY_CONFIRM_HOURS", default_value_t = whole_hours(WebConfig::DEFAULT_CONFIRM_TTL))]
     confirm_hours: u64,
     /// The dashboard's time zone in minutes east of UTC (Peru: -300).
-    #[arg(long, env = "WILLAY_DASHBOARD_UTC_OFFSET_MINUTES", default_value_t = -300, allow_negative_numbers = true)]
+    #[arg(long, env = "WILLAY_DASHBOARD_UTC_OFFSET_MINUTES", default_value_t = WebConfig::DEFAULT_UTC_OFFSET_MINUTES, allow_negative_numbers = true)]
     dashboard_utc_offset_minutes: i32,
     #[command(flatten)]
     worker: WorkerArgs,
+}
+
+/// A default duration in the whole hours the `--…-hours` flags take.
+const fn whole_hours(duration: Duration) -> u64 {
+    duration.as_secs() / 3600
 }
 
 pub(super) async fn run(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {

@@ -155,10 +155,15 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
 }
 
+impl PoolSettings {
+    /// Default of [`Self::max_connections`] (and `--db-pool`).
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+}
+
 impl Default for PoolSettings {
     fn default() -> Self {
         Self {
-            max_connections: 8,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             acquire_timeout: Duration::from_secs(30),
         }
     }

@@ -51,14 +51,23 @@ pub struct WebConfig {
     pub utc_offset_minutes: i32,
 }
 
+impl WebConfig {
+    /// Default of [`Self::session_ttl`] (and `--session-hours`).
+    pub const DEFAULT_SESSION_TTL: Duration = Duration::from_hours(12);
+    /// Default of [`Self::confirm_ttl`] (and `--confirm-hours`).
+    pub const DEFAULT_CONFIRM_TTL: Duration = Duration::from_hours(72);
+    /// Default of [`Self::utc_offset_minutes`] (and `--dashboard-utc-offset-minutes`): Peru.
+    pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = -300;
+}
+
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             rate: PublicRateLimit::default(),
-            session_ttl: Duration::from_secs(12 * 3600),
-            confirm_ttl: Duration::from_secs(72 * 3600),
+            session_ttl: Self::DEFAULT_SESSION_TTL,
+            confirm_ttl: Self::DEFAULT_CONFIRM_TTL,
             confirm_resend_interval: Duration::from_secs(10 * 60),
-            utc_offset_minutes: -300,
+            utc_offset_minutes: Self::DEFAULT_UTC_OFFSET_MINUTES,
         }
     }
 }

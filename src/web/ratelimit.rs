@@ -26,11 +26,18 @@ pub struct PublicRateLimit {
     pub burst: NonZeroU32,
 }
 
+impl PublicRateLimit {
+    /// Default of [`Self::per_minute`] (and `--public-rate-per-minute`).
+    pub const DEFAULT_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("non-zero");
+    /// Default of [`Self::burst`] (and `--public-rate-burst`).
+    pub const DEFAULT_BURST: NonZeroU32 = NonZeroU32::new(10).expect("non-zero");
+}
+
 impl Default for PublicRateLimit {
     fn default() -> Self {
         Self {
-            per_minute: NonZeroU32::new(30).expect("non-zero"),
-            burst: NonZeroU32::new(10).expect("non-zero"),
+            per_minute: Self::DEFAULT_PER_MINUTE,
+            burst: Self::DEFAULT_BURST,
         }
     }
 }

@@ -84,18 +84,31 @@ pub struct WorkerSettings {
     pub bounce_threshold: i64,
 }
 
+impl WorkerSettings {
+    /// Default of [`Self::concurrency`] (and `--concurrency`).
+    pub const DEFAULT_CONCURRENCY: usize = 8;
+    /// Default of [`Self::batch_size`] (and `--batch-size`).
+    pub const DEFAULT_BATCH_SIZE: i64 = 500;
+    /// Default of [`Self::lease`] (and `--lease-seconds`).
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+    /// Default of [`Self::shutdown_timeout`] (and `--shutdown-timeout`).
+    pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default of [`Self::bounce_threshold`] (and `--bounce-threshold`).
+    pub const DEFAULT_BOUNCE_THRESHOLD: i64 = 1;
+}
+
 impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
-            concurrency: 8,
-            batch_size: 500,
-            lease: Duration::from_secs(60),
+            concurrency: Self::DEFAULT_CONCURRENCY,
+            batch_size: Self::DEFAULT_BATCH_SIZE,
+            lease: Self::DEFAULT_LEASE,
             poll_interval: Duration::from_secs(2),
             until_idle: false,
             retry: RetryPolicy::default(),
             rate: RateLimit::default(),
-            shutdown_timeout: Duration::from_secs(30),
-            bounce_threshold: 1,
+            shutdown_timeout: Self::DEFAULT_SHUTDOWN_TIMEOUT,
+            bounce_threshold: Self::DEFAULT_BOUNCE_THRESHOLD,
         }
     }
 }

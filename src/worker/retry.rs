@@ -16,14 +16,19 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 5,
-            base_delay: Duration::from_secs(30),
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            base_delay: Self::DEFAULT_BASE_DELAY,
             max_delay: Duration::from_secs(3600),
         }
     }
 }
 
 impl RetryPolicy {
+    /// Default of [`Self::max_attempts`] (and `--max-attempts`).
+    pub const DEFAULT_MAX_ATTEMPTS: i64 = 5;
+    /// Default of [`Self::base_delay`] (and `--retry-base-seconds`).
+    pub const DEFAULT_BASE_DELAY: Duration = Duration::from_secs(30);
+
     /// The delay before attempt `attempts + 1`, or `None` when attempts are exhausted.
     ///
     /// Jitter (±25 %) spreads retries so a relay that was down for a minute is

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use fluent_syntax::ast;
 
 use super::{Code, Diagnostic, Severity};
-use crate::catalogue::CatalogueError;
-use crate::catalogue::loader::{check_nesting, line_column, read_ftl, syntax_error};
+use crate::catalogue::loader::{line_column, read_nested_within_limit, syntax_error};
+use crate::catalogue::{CatalogueError, SyntaxError};
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,66 +102,79 @@ impl Source<'_> {
 }
 
 impl Locale {
-    /// Reads the `.ftl` `files` of `folder`, adding syntax errors and duplicates to `out`.
+    /// A locale with nothing gathered yet, for the `files` of `folder`.
+    pub fn new(name: String, folder: &Path, files: usize) -> Self {
+        Locale {
+            name,
+            folder: folder.to_owned(),
+            files,
+            messages: BTreeMap::new(),
+            terms: BTreeMap::new(),
+            references: Vec::new(),
+            broken: BTreeSet::new(),
+            review: Vec::new(),
+        }
+    }
+
+    /// Reads and parses the `.ftl` `files` of `folder` (keeping comments, for
+    /// review marks), adding syntax errors and duplicates to `out`.
     pub fn read(
         name: String,
         folder: &Path,
         files: &[PathBuf],
         out: &mut Vec<Diagnostic>,
     ) -> Result<Self, CatalogueError> {
-        let mut locale = Locale {
-            name,
-            folder: folder.to_owned(),
-            files: files.len(),
-            messages: BTreeMap::new(),
-            terms: BTreeMap::new(),
-            references: Vec::new(),
-            broken: BTreeSet::new(),
-            review: Vec::new(),
-        };
+        let mut locale = Locale::new(name, folder, files.len());
         for path in files {
-            let text = read_ftl(path)?;
-            let source = Source { path, text: &text };
-            if let Err(e) = check_nesting(path, &text) {
-                out.push(Diagnostic {
-                    severity: Severity::Error,
-                    locale: locale.name.clone(),
-                    file: e.path,
-                    line: Some(e.line),
-                    column: Some(e.column),
-                    code: Code::Syntax,
-                    message: e.message,
-                    entry: None,
-                });
-                continue;
-            }
+            let text = match read_nested_within_limit(path)? {
+                Ok(text) => text,
+                Err(too_deep) => {
+                    out.push(locale.syntax(too_deep));
+                    continue;
+                }
+            };
             let resource = match fluent_syntax::parser::parse(text.as_str()) {
                 Ok(resource) => resource,
                 Err((resource, errors)) => {
                     for error in &errors {
-                        let e = syntax_error(path, &text, error);
-                        out.push(Diagnostic {
-                            severity: Severity::Error,
-                            locale: locale.name.clone(),
-                            file: e.path,
-                            line: Some(e.line),
-                            column: Some(e.column),
-                            code: Code::Syntax,
-                            message: e.message,
-                            entry: None,
-                        });
+                        out.push(locale.syntax(syntax_error(path, &text, error)));
                     }
                     resource
                 }
             };
-            if let Some(status) = review_header(&text) {
-                locale.review.push(status);
-            }
-            for entry in &resource.body {
-                locale.add(&source, entry, out);
-            }
+            locale.add_file(path, &text, &resource.body, out);
         }
         Ok(locale)
+    }
+
+    /// Adds what one parsed file defines and uses; `entries` are slices of `text`.
+    pub fn add_file<'t>(
+        &mut self,
+        path: &Path,
+        text: &'t str,
+        entries: impl IntoIterator<Item = &'t ast::Entry<&'t str>>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let source = Source { path, text };
+        if let Some(status) = review_header(text) {
+            self.review.push(status);
+        }
+        for entry in entries {
+            self.add(&source, entry, out);
+        }
+    }
+
+    fn syntax(&self, error: SyntaxError) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            locale: self.name.clone(),
+            file: error.path,
+            line: Some(error.line),
+            column: Some(error.column),
+            code: Code::Syntax,
+            message: error.message,
+            entry: None,
+        }
     }
 
     fn add(&mut self, source: &Source<'_>, entry: &ast::Entry<&str>, out: &mut Vec<Diagnostic>) {
