@@ -9,6 +9,8 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
+pub use crate::store::ImportRow;
+
 use crate::domain::{EmailAddress, LanguageTag, PersonName, Region};
 
 /// The columns willay reads; `email` is required, the others optional.
@@ -17,31 +19,6 @@ pub const COLUMNS: [&str; 4] = ["email", "name", "language", "region"];
 /// Most columns a file may have: willay reads four, and a spreadsheet export
 /// with a few dozen more is still plausible; a million is an attack.
 pub const MAX_COLUMNS: usize = 64;
-
-/// One row of an import: `None` where the file has no such column, so that
-/// importing a file of addresses and names keeps everyone's language and region.
-#[derive(Debug, Clone)]
-pub struct ImportRow {
-    /// Their address.
-    pub email: EmailAddress,
-    /// Their name, if the file has a `name` column; may be empty.
-    pub name: Option<PersonName>,
-    /// Their language tag, if the file has a `language` column.
-    pub language: Option<String>,
-    /// Their region, if the file has a `region` column.
-    pub region: Option<Region>,
-}
-
-impl ImportRow {
-    /// Which of the optional columns the row carries.
-    pub(crate) fn columns(&self) -> [bool; 3] {
-        [
-            self.name.is_some(),
-            self.language.is_some(),
-            self.region.is_some(),
-        ]
-    }
-}
 
 /// A problem with one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]

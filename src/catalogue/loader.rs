@@ -8,7 +8,15 @@ use fluent::{FluentError, FluentResource};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-use super::{CatalogueError, Locale, SyntaxError};
+use super::{CatalogueError, SyntaxError};
+
+/// One locale's bundle.
+pub(super) struct Locale {
+    pub(super) id: LanguageIdentifier,
+    pub(super) bundle: FluentBundle<FluentResource>,
+    /// Ids of campaign messages (those with a `.subject`), sorted.
+    pub(super) campaign_messages: Vec<String>,
+}
 
 /// The deepest nesting of placeables (and call arguments) a file may have.
 /// fluent-syntax parses nested placeables by recursion with no limit of its

@@ -18,13 +18,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use fluent::concurrent::FluentBundle;
-use fluent::{FluentArgs, FluentError, FluentResource};
+use fluent::{FluentArgs, FluentError};
 use unic_langid::LanguageIdentifier;
 
 use self::check::Diagnostic;
 pub use self::error::{CatalogueError, SyntaxError};
-use self::loader::{FolderName, load_locale};
+use self::loader::{FolderName, Locale, load_locale};
 pub use self::negotiate::Negotiator;
 
 /// The locale every other locale falls back to, and the one translators follow.
@@ -40,14 +39,6 @@ pub const HAS_NAME_VARIABLE: &str = "has-name";
 /// `.preheader`) of every campaign message. `locales check` accepts these in
 /// any campaign message, whatever the reference uses, and no others.
 pub const PERSON_VARIABLES: [&str; 2] = [NAME_VARIABLE, HAS_NAME_VARIABLE];
-
-/// One locale's bundle.
-struct Locale {
-    id: LanguageIdentifier,
-    bundle: FluentBundle<FluentResource>,
-    /// Ids of campaign messages (those with a `.subject`), sorted.
-    campaign_messages: Vec<String>,
-}
 
 /// A campaign message in one locale, formatted for one person.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,16 +1,12 @@
-//! `willay campaigns …` and `willay preview`.
+//! `willay campaigns …`.
 
-use std::path::PathBuf;
-
-use anyhow::Context;
 use chrono::{DateTime, Utc};
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use tabled::Tabled;
-use unic_langid::LanguageIdentifier;
 
 use crate::app::App;
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
-use crate::domain::{ListName, PersonName};
+use crate::domain::ListName;
 use crate::store::{Campaign, Millis};
 
 #[derive(Debug, Subcommand)]
@@ -90,30 +86,6 @@ impl CampaignsCommand {
             CampaignsCommand::Create { .. } | CampaignsCommand::Schedule { .. }
         )
     }
-}
-
-/// Render a message for a language.
-#[derive(Debug, Args)]
-pub(super) struct PreviewArgs {
-    /// The catalogue message id (a message with a `.subject`).
-    message: String,
-    /// A subscriber language tag, e.g. `quz-PE`, `en-GB`, `es`.
-    #[arg(long, default_value = crate::catalogue::REFERENCE_LOCALE)]
-    locale: String,
-    /// The name to greet (empty shows the form for people without a name); with
-    /// --all-locales the default is a sample name.
-    #[arg(long)]
-    name: Option<String>,
-    /// Print the HTML part instead of the text part.
-    #[arg(long)]
-    html: bool,
-    /// Write every locale's complete `.eml` and its `.html` part into --out, as
-    /// `<message>.<locale>.eml` and `.html`, for reviewers to open.
-    #[arg(long, requires = "out", conflicts_with_all = ["locale", "html"])]
-    all_locales: bool,
-    /// The folder for --all-locales (created if missing).
-    #[arg(long, requires = "all_locales")]
-    out: Option<PathBuf>,
 }
 
 #[derive(Tabled)]
@@ -260,52 +232,4 @@ fn refused_note<T>(result: Result<T, ScheduleError>, fate: &str) -> anyhow::Resu
         note!("note: {what}; {fix} (see `willay locales check`) or go ahead without --strict");
     }
     Ok(result?)
-}
-
-pub(super) fn preview(app: &App, args: PreviewArgs) -> anyhow::Result<()> {
-    // The same name a subscriber could have: folded to one line, capped.
-    let name = args
-        .name
-        .as_deref()
-        .map(PersonName::parse)
-        .transpose()
-        .context("--name")?;
-    if let Some(out) = &args.out {
-        return super::locales::write_previews(app, &args.message, name.as_deref(), out);
-    }
-    let chain = app.chain(&args.locale);
-    let email = app
-        .preview(&args.message, &args.locale, name.as_deref().unwrap_or(""))
-        .with_context(|| format!("cannot preview `{}`", args.message))?;
-    let used = email.locale.to_string();
-    if let Some(wanted) = chain.first()
-        && *wanted != email.locale
-    {
-        note_fallback(
-            app,
-            &args.message,
-            wanted,
-            &format!("showing the `{used}` fallback"),
-        );
-    }
-    outln!("Content-Language: {used}")?;
-    outln!("Subject: {}", email.subject)?;
-    outln!("Preheader: {}", email.preheader)?;
-    outln!()?;
-    outln!("{}", if args.html { &email.html } else { &email.text })?;
-    Ok(())
-}
-
-/// Tells a reviewer why `message` is shown in a fallback rather than `wanted`:
-/// the translation is missing, or `locales check` finds errors in it (listed).
-pub(super) fn note_fallback(app: &App, message: &str, wanted: &LanguageIdentifier, what: &str) {
-    let problems = app.catalogue().problems(wanted, message);
-    if problems.is_empty() {
-        note!("note: `{message}` has no `{wanted}` translation; {what}");
-    } else {
-        note!("note: the `{wanted}` translation of `{message}` does not format; {what}");
-        for problem in problems {
-            note!("  {problem}");
-        }
-    }
 }

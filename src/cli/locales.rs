@@ -1,15 +1,10 @@
-//! `willay locales …` (no database needed) and `willay preview --all-locales`.
+//! `willay locales …` (no database needed).
 
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
 
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use tabled::Tabled;
 
-use crate::app::App;
-use crate::campaigns::SAMPLE_NAME;
 use crate::catalogue::check::{CheckReport, check};
 
 #[derive(Debug, Subcommand)]
@@ -109,45 +104,6 @@ fn list(root: &Path) -> anyhow::Result<()> {
     let (errors, warnings) = (report.errors().count(), report.warnings().count());
     if errors + warnings > 0 {
         outln!("{errors} error(s), {warnings} warning(s): see `willay locales check` for where")?;
-    }
-    Ok(())
-}
-
-/// Writes `<out>/<message>.<locale>.eml` and `.html` for every catalogue locale.
-pub(super) fn write_previews(
-    app: &App,
-    message: &str,
-    name: Option<&str>,
-    out: &Path,
-) -> anyhow::Result<()> {
-    let previews = app
-        .preview_all_locales(message, name.unwrap_or(SAMPLE_NAME))
-        .with_context(|| format!("cannot preview `{message}`"))?;
-    // Previews carry a name and a signed link: for this user only.
-    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-        .create(out)
-        .with_context(|| format!("cannot create {}", out.display()))?;
-    for preview in previews {
-        let parts = [
-            ("eml", preview.eml.as_slice()),
-            ("html", preview.email.html.as_bytes()),
-        ];
-        for (extension, bytes) in parts {
-            let path = out.join(format!("{message}.{}.{extension}", preview.locale));
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&path)
-                .and_then(|mut file| file.write_all(bytes))
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            outln!("{}", path.display())?;
-        }
-        if preview.email.locale != preview.locale {
-            let what = format!("its files show the `{}` fallback", preview.email.locale);
-            super::campaigns::note_fallback(app, message, &preview.locale, &what);
-        }
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ mod campaigns;
 mod demo;
 mod dkim;
 mod locales;
+mod previews;
 mod reach;
 mod serve;
 mod subscribers;
@@ -77,7 +78,7 @@ enum Command {
         action: campaigns::CampaignsCommand,
     },
     /// Render a catalogue message for a language, as a subscriber would get it.
-    Preview(campaigns::PreviewArgs),
+    Preview(previews::PreviewArgs),
     /// Check the catalogue and show each locale's completeness (`willay locales` lists them).
     /// Needs no database.
     Locales {
@@ -171,7 +172,7 @@ impl Cli {
                     Command::Subscribers { action } => subscribers::run(&app, action).await,
                     Command::Lists { action } => subscribers::run_lists(&app, action).await,
                     Command::Campaigns { action } => campaigns::run(&app, action).await,
-                    Command::Preview(args) => campaigns::preview(&app, args),
+                    Command::Preview(args) => previews::preview(&app, args),
                     Command::Reach(args) => reach::run(&app, args).await,
                     Command::Bounces { action } => bounces::run(&app, action).await,
                     Command::Worker(args) => worker::run(&app, args).await,

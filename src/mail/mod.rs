@@ -11,7 +11,7 @@ use lettre::message::header::{
 use lettre::message::{Body, Mailbox, MessageBuilder, MultiPart};
 
 pub use smtp::refuses_the_address;
-pub use transport::{SendError, Transport, TransportError, TransportSettings};
+pub use transport::{Transport, TransportError, TransportSettings};
 
 use crate::domain::PersonName;
 use crate::render::RenderedEmail;
@@ -38,6 +38,31 @@ pub enum ComposeError {
     /// lettre refused the message.
     #[error("could not build the message: {0}")]
     Build(#[from] lettre::error::Error),
+}
+
+/// A failed send, classified for the retry policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later: 4xx replies, timeouts, dropped connections, I/O.
+    #[error("{0}")]
+    Transient(String),
+    /// Will never succeed as is: 5xx replies.
+    #[error("{reply}")]
+    Permanent {
+        /// The server's reply.
+        reply: String,
+        /// The reply says the address itself does not exist or cannot receive
+        /// mail (a hard bounce), as opposed to a policy or content refusal.
+        hard_bounce: bool,
+    },
+    /// The relay itself is unreachable, or refuses the sender: no fault of
+    /// this message.
+    #[error("{0}")]
+    Relay(String),
+    /// The relay refuses this worker's session (login, greeting): nothing can
+    /// be sent until the SMTP settings are fixed.
+    #[error("{0}")]
+    Misconfigured(String),
 }
 
 /// A delivery's identity: which campaign, which person.

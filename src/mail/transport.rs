@@ -12,6 +12,7 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::SendError;
 use super::smtp::{Relay, Security, SmtpPool};
 
 /// How to build the transport.
@@ -56,31 +57,6 @@ pub enum TransportError {
         /// Why.
         source: std::io::Error,
     },
-}
-
-/// A failed send, classified for the retry policy.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// Worth trying again later: 4xx replies, timeouts, dropped connections, I/O.
-    #[error("{0}")]
-    Transient(String),
-    /// Will never succeed as is: 5xx replies.
-    #[error("{reply}")]
-    Permanent {
-        /// The server's reply.
-        reply: String,
-        /// The reply says the address itself does not exist or cannot receive
-        /// mail (a hard bounce), as opposed to a policy or content refusal.
-        hard_bounce: bool,
-    },
-    /// The relay itself is unreachable, or refuses the sender: no fault of
-    /// this message.
-    #[error("{0}")]
-    Relay(String),
-    /// The relay refuses this worker's session (login, greeting): nothing can
-    /// be sent until the SMTP settings are fixed.
-    #[error("{0}")]
-    Misconfigured(String),
 }
 
 /// A message transport, built once and shared by every sender task.

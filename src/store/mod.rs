@@ -34,7 +34,7 @@ pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
 pub use sessions::WebSession;
 pub use subscriber_admin::{ConfirmOutcome, SignupState};
-pub use subscribers::{BounceMark, Consent, ImportSummary, NewSubscriber, Subscriber};
+pub use subscribers::{BounceMark, Consent, ImportRow, ImportSummary, NewSubscriber, Subscriber};
 pub use timeline::{DayReach, LedgerGauge};
 pub use tokens::{ApiToken, StoredToken};
 

@@ -12,7 +12,7 @@ pub struct ReachFilter {
 }
 
 /// Counts for one slice of the ledger (a campaign, a locale, a region, a list…).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReachRow {
     /// Distinct people with a ledger row.
     pub people_targeted: i64,
@@ -33,7 +33,7 @@ pub struct ReachRow {
 }
 
 /// One labelled row of a breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Breakdown {
     /// The locale, region, list or campaign this row counts.
     pub key: String,
@@ -43,7 +43,7 @@ pub struct Breakdown {
 }
 
 /// Reach over the filtered ledger, with its breakdowns.
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Reach {
     /// Totals.
     #[serde(flatten)]
@@ -59,7 +59,7 @@ pub struct Reach {
 }
 
 /// Every breakdown with full counts.
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ReachDetail {
     /// Per locale actually used (rows not yet rendered count under `-`).
     pub locales: Vec<Breakdown>,

@@ -1,10 +1,34 @@
 //! Subscribers and their list memberships.
 
 use crate::domain::{EmailAddress, PersonName, Region, SubscriberStatus};
-use crate::import::ImportRow;
 use crate::unsubscribe::{LEGACY_LINKS_SETTING, LinkBinding, LinkKey, LinkRefused, LinkSent};
 
 use super::{Millis, Store, StoreError, on_pool};
+
+/// One row of an import: `None` where the file has no such column, so that
+/// importing a file of addresses and names keeps everyone's language and region.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// Their address.
+    pub email: EmailAddress,
+    /// Their name, if the file has a `name` column; may be empty.
+    pub name: Option<PersonName>,
+    /// Their language tag, if the file has a `language` column.
+    pub language: Option<String>,
+    /// Their region, if the file has a `region` column.
+    pub region: Option<Region>,
+}
+
+impl ImportRow {
+    /// Which of the optional columns the row carries.
+    pub(crate) fn columns(&self) -> [bool; 3] {
+        [
+            self.name.is_some(),
+            self.language.is_some(),
+            self.region.is_some(),
+        ]
+    }
+}
 
 /// A person to import or create, already validated.
 #[derive(Debug, Clone)]

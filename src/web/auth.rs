@@ -14,8 +14,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::WebState;
 use super::error::ApiError;
+use super::state::WebState;
 use crate::store::{Store, StoreError, StoredToken, WebSession, now_millis};
 
 const TOKEN_PREFIX: &str = "wly_";

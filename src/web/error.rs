@@ -5,7 +5,7 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::api::campaigns::FallbackView;
+use super::views::FallbackView;
 use crate::app::AppError;
 use crate::campaigns::{FallbackRefused, ScheduleError};
 use crate::catalogue::CatalogueError;

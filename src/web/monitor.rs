@@ -16,9 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use super::WebState;
 use super::auth::ApiCaller;
 use super::error::ApiError;
+use super::state::WebState;
 use crate::store::Store;
 
 /// `/healthz` and `/metrics`.

@@ -6,16 +6,11 @@
 //! by address would give it 2⁶⁴ allowances. Behind a reverse proxy every client
 //! has the proxy's address; see the README.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-
-use super::WebState;
 
 /// The allowance per client address.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +59,7 @@ impl Limiter {
     }
 
     /// `Err(seconds to wait)` when `client` is over its allowance.
-    fn check(&self, client: IpAddr) -> Result<(), u64> {
+    pub(super) fn check(&self, client: IpAddr) -> Result<(), u64> {
         self.inner.check_key(&client).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
             // Round up: retrying after a truncated wait would be refused again.
@@ -76,27 +71,13 @@ impl Limiter {
 /// The key a client's allowance is kept under: an IPv4 address as it is
 /// (also when it arrives IPv4-mapped on a dual-stack socket), an IPv6 address
 /// by its /64 network.
-fn client_key(address: IpAddr) -> IpAddr {
+pub(super) fn client_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
             None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
         },
-    }
-}
-
-/// Middleware: refuses over-limit clients with 429 and `Retry-After`.
-pub(super) async fn limit(State(state): State<WebState>, request: Request, next: Next) -> Response {
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    match state.limiter.check(client_key(address)) {
-        Ok(()) => next.run(request).await,
-        Err(retry_after) => {
-            super::public::too_many_requests(&state, request.headers(), request.uri(), retry_after)
-        }
     }
 }
 

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use super::diagnostic::{Code, Diagnostic, Severity};
 use super::inventory::{Entry, Locale, Pattern, ReferenceKind};
-use super::{Code, Diagnostic, Severity};
 use crate::catalogue::loader::file_name;
 use crate::catalogue::{PERSON_VARIABLES, REFERENCE_LOCALE};
 

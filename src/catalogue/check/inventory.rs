@@ -4,28 +4,13 @@
 //! of the source, so a node's place is its slice's offset in the file.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use fluent_syntax::ast;
 
-use super::{Code, Diagnostic, Severity};
+use super::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::catalogue::loader::{line_column, read_nested_within_limit, syntax_error};
 use crate::catalogue::{CatalogueError, SyntaxError};
-
-/// A place in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Location {
-    pub file: PathBuf,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
-    }
-}
 
 /// A message's text or one attribute: where it is and the variables it uses.
 #[derive(Debug)]

@@ -20,7 +20,7 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use tokio::net::TcpStream;
 
-use super::transport::SendError;
+use super::SendError;
 
 /// How the connection is secured.
 #[derive(Clone)]

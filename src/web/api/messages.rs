@@ -3,10 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::{ApiPath, ApiQuery};
-use crate::web::WebState;
+use super::extract::{ApiPath, ApiQuery};
 use crate::web::auth::ApiCaller;
 use crate::web::error::{ApiError, ErrorBody};
+use crate::web::state::WebState;
 
 /// Campaign message ids in the catalogue.
 #[utoipa::path(get, path = "/api/messages", tag = "messages", security(("bearer" = [])),

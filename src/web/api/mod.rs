@@ -5,19 +5,19 @@
 //! large, a method the route does not have).
 
 pub(super) mod campaigns;
+mod extract;
 pub(super) mod messages;
 pub(super) mod reach;
 pub(super) mod subscribers;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
 
-use super::WebState;
 use super::error::ApiError;
+use super::state::WebState;
 
 /// The largest CSV upload `/api/subscribers/import` reads. axum's default
 /// (2 MB) refuses a list of some 40,000 people, and organisations import their
@@ -103,83 +103,4 @@ pub(super) fn routes() -> Router<WebState> {
             )
         })
         .fallback(|| async { ApiError::not_found("no_such_route", "there is no such API route") })
-}
-
-/// A numeric id from the path; anything else is a resource that does not exist.
-pub(super) struct Id(pub i64);
-
-impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let ApiPath(id) = ApiPath::<i64>::from_request_parts(parts, state).await?;
-        Ok(Id(id))
-    }
-}
-
-/// A path parameter; one that does not parse names nothing, hence 404.
-pub(super) struct ApiPath<T>(pub T);
-
-impl<S, T> FromRequestParts<S> for ApiPath<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned + Send,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Path(value)| ApiPath(value))
-            .map_err(|_| ApiError::not_found("not_found", "no resource has that id"))
-    }
-}
-
-/// A query string whose rejections are API errors (400 `invalid_query`).
-#[derive(FromRequestParts)]
-#[from_request(via(Query), rejection(ApiError))]
-pub(super) struct ApiQuery<T>(pub T);
-
-/// A JSON body whose rejections are API errors (JSON, with a stable code).
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub(super) struct Body<T>(pub T);
-
-/// A JSON body that may be absent: no body (or only white space) is `T::default()`.
-pub(super) struct OptionalBody<T>(pub T);
-
-impl<S, T> FromRequest<S> for OptionalBody<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned + Default,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Raw::from_request(request, state).await?.0;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(OptionalBody(T::default()));
-        }
-        Ok(OptionalBody(serde_json::from_slice(&bytes)?))
-    }
-}
-
-/// The raw body, within the route's size limit (413 JSON beyond it).
-pub(super) struct Raw(pub axum::body::Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for Raw {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        axum::body::Bytes::from_request(request, state)
-            .await
-            .map(Raw)
-            .map_err(ApiError::from)
-    }
-}
-
-/// Milliseconds as RFC 3339 (UTC), for people and programs alike.
-pub(super) fn rfc3339(ms: Option<i64>) -> Option<String> {
-    ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }

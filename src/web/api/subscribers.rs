@@ -4,14 +4,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{ApiQuery, Body, Id, Raw};
+use super::extract::{ApiQuery, Body, Id, Raw};
 use crate::domain::{
     EmailAddress, LanguageTag, ListName, PersonName, ProfileError, Region, SubscriberStatus,
 };
 use crate::store::{NewSubscriber, StoreError, now_millis};
-use crate::web::WebState;
 use crate::web::auth::ApiCaller;
 use crate::web::error::{ApiError, ErrorBody};
+use crate::web::state::WebState;
 
 /// A list with head counts.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

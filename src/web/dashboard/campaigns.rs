@@ -12,10 +12,11 @@ use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
 use crate::campaigns::{CampaignAction, CampaignRequest};
 use crate::domain::{CampaignStatus, ListName};
 use crate::store::{ListSummary, ReachFilter};
-use crate::web::WebState;
-use crate::web::api::campaigns::{CampaignView, FallbackView, campaign_view};
+use crate::web::api::campaigns::campaign_view;
 use crate::web::auth::Staff;
 use crate::web::error::ApiError;
+use crate::web::state::WebState;
+use crate::web::views::{CampaignView, FallbackView};
 
 #[derive(Template)]
 #[template(path = "web/dashboard.html")]

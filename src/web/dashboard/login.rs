@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{error_page, failed, forged, page};
 use crate::store::now_millis;
-use crate::web::WebState;
 use crate::web::auth::{self, FORM_COOKIE, SESSION_COOKIE, Staff};
+use crate::web::state::WebState;
 
 #[derive(Template)]
 #[template(path = "web/login.html")]

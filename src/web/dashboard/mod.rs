@@ -18,7 +18,7 @@ use super::auth::Staff;
 use super::charts;
 use super::error::ApiError;
 use super::page::html;
-use super::{WebConfig, WebState};
+use super::state::{WebConfig, WebState};
 use crate::store::{DayReach, Reach, ReachRow};
 
 /// The log-in form: rate-limited with the public pages, as anyone can reach it.

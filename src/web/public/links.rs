@@ -12,9 +12,9 @@ use axum::response::Response;
 use super::{PageQuery, notice, server_error, words_for};
 use crate::store::{ConfirmOutcome, StoreError, Subscriber, now_millis};
 use crate::unsubscribe::{LinkRefused, LinkSent, UnsubscribeLink};
-use crate::web::WebState;
 use crate::web::confirm::{ConfirmLink, ConfirmTokenError};
 use crate::web::i18n::Words;
+use crate::web::state::WebState;
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";

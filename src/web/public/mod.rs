@@ -10,17 +10,36 @@
 mod links;
 mod subscribe;
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
 use askama::Template;
 use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::WebState;
 use super::i18n::{Language, Words};
 use super::page::html;
+use super::ratelimit;
+use super::state::WebState;
 use crate::domain::LanguageTag;
 use crate::store::StoreError;
+
+/// Middleware: refuses over-limit clients with 429 and `Retry-After`.
+pub(super) async fn limit(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    match state.limiter.check(ratelimit::client_key(address)) {
+        Ok(()) => next.run(request).await,
+        Err(retry_after) => {
+            too_many_requests(&state, request.headers(), request.uri(), retry_after)
+        }
+    }
+}
 
 /// The public pages (rate-limited by the caller).
 pub(super) fn routes() -> Router<WebState> {

@@ -9,11 +9,11 @@ use axum::response::Response;
 use super::{Page, PageQuery, notice, server_error};
 use crate::domain::{EmailAddress, LanguageTag, ListName, PersonName, Region, SubscriberStatus};
 use crate::store::{NewSubscriber, StoreError, now_millis};
-use crate::web::WebState;
 use crate::web::auth::{self, FORM_COOKIE};
 use crate::web::confirm::{ConfirmToken, ConfirmationMail};
 use crate::web::i18n::Words;
 use crate::web::page::html;
+use crate::web::state::WebState;
 
 #[derive(Template)]
 #[template(path = "web/subscribe.html")]
