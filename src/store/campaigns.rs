@@ -2,7 +2,8 @@
 
 use crate::domain::CampaignStatus;
 
-use super::{Millis, Store, StoreError, on_pool};
+use super::ledger::{CountsRow, ledger_count_columns};
+use super::{LedgerCounts, Millis, Store, StoreError, on_pool};
 
 /// A campaign to create.
 #[derive(Debug, Clone)]
@@ -38,18 +39,95 @@ pub struct Campaign {
     pub lists: Vec<String>,
 }
 
-type CampaignRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+/// Who a campaign reaches now and where its ledger stands.
+#[derive(Debug, Clone, Default)]
+pub struct CampaignProgress {
+    /// Confirmed people its lists reach, counted once each.
+    pub audience: i64,
+    /// Its ledger rows by state.
+    pub counts: LedgerCounts,
+}
 
-const CAMPAIGN_COLUMNS: &str =
-    "SELECT id, name, message_id, status, scheduled_at, started_at, finished_at FROM campaigns";
+/// A campaign's own columns.
+#[derive(sqlx::FromRow)]
+struct CampaignRow {
+    id: i64,
+    name: String,
+    message_id: String,
+    status: String,
+    scheduled_at: Option<i64>,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+}
+
+/// A campaign joined with one of its lists (none when it has no list).
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    campaign: CampaignRow,
+    list: Option<String>,
+}
+
+/// A campaign joined with one of its lists, its audience and its ledger counts.
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    #[sqlx(flatten)]
+    listed: ListedRow,
+    audience: i64,
+    #[sqlx(flatten)]
+    counts: CountsRow,
+}
+
+// Campaigns with one row per target list, newest first and lists by name, so
+// a campaign and its lists come in one statement. `$where` picks campaigns.
+macro_rules! campaigns_sql {
+    ($columns:expr, $joins:expr, $where:literal) => {
+        concat!(
+            "SELECT c.id, c.name, c.message_id, c.status, c.scheduled_at, c.started_at, ",
+            "c.finished_at, l.name AS list",
+            $columns,
+            " FROM campaigns c ",
+            "LEFT JOIN campaign_lists cl ON cl.campaign_id = c.id ",
+            "LEFT JOIN lists l ON l.id = cl.list_id",
+            $joins,
+            $where,
+            " ORDER BY c.id DESC, l.name"
+        )
+    };
+}
+
+const ONE_CAMPAIGN: &str = campaigns_sql!("", "", " WHERE c.id = $1");
+const ALL_CAMPAIGNS: &str = campaigns_sql!("", "", "");
+// Audience and ledger counts grouped by campaign, joined once: the same data
+// as `audience_size` and `ledger_counts`, for every campaign in one statement.
+const ALL_WITH_PROGRESS: &str = campaigns_sql!(
+    concat!(
+        ", COALESCE(a.people, 0) AS audience, COALESCE(lc.pending, 0) AS pending, ",
+        "COALESCE(lc.sending, 0) AS sending, COALESCE(lc.sent, 0) AS sent, ",
+        "COALESCE(lc.failed, 0) AS failed, COALESCE(lc.skipped, 0) AS skipped, ",
+        "COALESCE(lc.unknown, 0) AS unknown"
+    ),
+    concat!(
+        " LEFT JOIN (SELECT acl.campaign_id, COUNT(DISTINCT s.id) AS people ",
+        "FROM campaign_lists acl JOIN memberships m ON m.list_id = acl.list_id ",
+        "JOIN subscribers s ON s.id = m.subscriber_id WHERE s.status = 'confirmed' ",
+        "GROUP BY acl.campaign_id) a ON a.campaign_id = c.id",
+        " LEFT JOIN (SELECT d.campaign_id, ",
+        ledger_count_columns!(),
+        " FROM deliveries d GROUP BY d.campaign_id) lc ON lc.campaign_id = c.id"
+    ),
+    ""
+);
+// One campaign's audience and ledger counts (aggregates without GROUP BY:
+// always one row, zeros before the campaign starts).
+const ONE_PROGRESS: &str = concat!(
+    "SELECT (SELECT COUNT(DISTINCT s.id) FROM subscribers s ",
+    "JOIN memberships m ON m.subscriber_id = s.id ",
+    "JOIN campaign_lists cl ON cl.list_id = m.list_id ",
+    "WHERE cl.campaign_id = $1 AND s.status = 'confirmed') AS audience, ",
+    ledger_count_columns!(),
+    " FROM deliveries d WHERE d.campaign_id = $1"
+);
 
 impl Store {
     /// Creates a campaign (draft, or scheduled when a time is given).
@@ -90,16 +168,10 @@ impl Store {
 
     /// One campaign by id.
     pub async fn campaign(&self, id: i64) -> Result<Campaign, StoreError> {
-        let row: Option<CampaignRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        let row = row.ok_or(StoreError::UnknownCampaign(id))?;
-        let mut campaign = campaign_from_row(row)?;
-        campaign.lists = self.campaign_list_names(id).await?;
-        Ok(campaign)
+        self.listed_campaigns(ONE_CAMPAIGN, Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::UnknownCampaign(id))
     }
 
     /// The campaign with this name, if one exists (the newest).
@@ -118,31 +190,65 @@ impl Store {
 
     /// Every campaign, newest first.
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        let rows: Vec<CampaignRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} ORDER BY id DESC")))
-                .fetch_all(pool)
-                .await?
-        });
-        let mut campaigns = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut campaign = campaign_from_row(row)?;
-            campaign.lists = self.campaign_list_names(campaign.id).await?;
-            campaigns.push(campaign);
-        }
-        Ok(campaigns)
+        self.listed_campaigns(ALL_CAMPAIGNS, None).await
     }
 
-    async fn campaign_list_names(&self, id: i64) -> Result<Vec<String>, StoreError> {
-        let names: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT l.name FROM campaign_lists cl JOIN lists l ON l.id = cl.list_id \
-                 WHERE cl.campaign_id = $1 ORDER BY l.name",
-            )
-            .bind(id)
+    /// Campaigns with their lists from `sql`, bound to `id` when it takes one.
+    async fn listed_campaigns(
+        &self,
+        sql: &'static str,
+        id: Option<i64>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        let rows: Vec<ListedRow> = on_pool!(self, pool => {
+            let query = sqlx::query_as(sql);
+            match id {
+                Some(id) => query.bind(id),
+                None => query,
+            }
             .fetch_all(pool)
             .await?
         });
-        Ok(names)
+        Ok(fold_lists(rows.into_iter().map(|row| (row, ())))?
+            .into_iter()
+            .map(|(campaign, ())| campaign)
+            .collect())
+    }
+
+    /// Every campaign with its audience and ledger counts, newest first, in
+    /// one statement whatever the number of campaigns.
+    pub async fn campaigns_with_progress(
+        &self,
+    ) -> Result<Vec<(Campaign, CampaignProgress)>, StoreError> {
+        let rows: Vec<ProgressRow> = on_pool!(self, pool => {
+            sqlx::query_as(ALL_WITH_PROGRESS).fetch_all(pool).await?
+        });
+        let rows = rows
+            .into_iter()
+            .map(|row| (row.listed, (row.audience, row.counts)));
+        fold_lists(rows)?
+            .into_iter()
+            .map(|(campaign, (audience, counts))| {
+                let counts = counts.into_counts(campaign.id)?;
+                Ok((campaign, CampaignProgress { audience, counts }))
+            })
+            .collect()
+    }
+
+    /// One campaign's audience and ledger counts, in one statement.
+    pub async fn campaign_progress(&self, id: i64) -> Result<CampaignProgress, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            audience: i64,
+            #[sqlx(flatten)]
+            counts: CountsRow,
+        }
+        let row: Row = on_pool!(self, pool => {
+            sqlx::query_as(ONE_PROGRESS).bind(id).fetch_one(pool).await?
+        });
+        Ok(CampaignProgress {
+            audience: row.audience,
+            counts: row.counts.into_counts(id)?,
+        })
     }
 
     /// Moves a campaign to `to` if its lifecycle allows it, atomically.
@@ -278,18 +384,44 @@ impl Store {
     }
 }
 
+/// Folds the rows of [`campaigns_sql!`] (one per campaign and list, a
+/// campaign's rows together) into campaigns with their lists, each with what
+/// came with its first row.
+fn fold_lists<T>(
+    rows: impl IntoIterator<Item = (ListedRow, T)>,
+) -> Result<Vec<(Campaign, T)>, StoreError> {
+    let mut campaigns: Vec<(Campaign, T)> = Vec::new();
+    for (
+        ListedRow {
+            campaign: row,
+            list,
+        },
+        extra,
+    ) in rows
+    {
+        if campaigns.last().is_none_or(|(c, _)| c.id != row.id) {
+            campaigns.push((campaign_from_row(row)?, extra));
+        }
+        if let (Some(list), Some((campaign, _))) = (list, campaigns.last_mut()) {
+            campaign.lists.push(list);
+        }
+    }
+    Ok(campaigns)
+}
+
 fn campaign_from_row(row: CampaignRow) -> Result<Campaign, StoreError> {
-    let (id, name, message_id, status, scheduled_at, started_at, finished_at) = row;
+    let id = row.id;
     Ok(Campaign {
         id,
-        name,
-        message_id,
-        status: status
+        name: row.name,
+        message_id: row.message_id,
+        status: row
+            .status
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("campaign {id}: {e}")))?,
-        scheduled_at,
-        started_at,
-        finished_at,
+        scheduled_at: row.scheduled_at,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
         lists: Vec::new(),
     })
 }

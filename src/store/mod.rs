@@ -27,7 +27,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub use campaigns::{Campaign, NewCampaign};
+pub use campaigns::{Campaign, CampaignProgress, NewCampaign};
 pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerCounts, Recipient};
 pub use lists::ListSummary;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
