@@ -38,19 +38,47 @@ pub struct Campaign {
     pub lists: Vec<String>,
 }
 
-type CampaignRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+/// A campaign's own columns.
+#[derive(sqlx::FromRow)]
+pub(super) struct CampaignRow {
+    id: i64,
+    name: String,
+    message_id: String,
+    status: String,
+    scheduled_at: Option<i64>,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+}
 
-const CAMPAIGN_COLUMNS: &str =
-    "SELECT id, name, message_id, status, scheduled_at, started_at, finished_at FROM campaigns";
+/// A campaign joined with one of its lists (none when it has no list).
+#[derive(sqlx::FromRow)]
+pub(super) struct ListedRow {
+    #[sqlx(flatten)]
+    campaign: CampaignRow,
+    list: Option<String>,
+}
 
+// Campaigns with one row per target list, newest first and lists by name, so
+// a campaign and its lists come in one statement. `$where` picks campaigns.
+macro_rules! campaigns_sql {
+    ($columns:expr, $joins:expr, $where:literal) => {
+        concat!(
+            "SELECT c.id, c.name, c.message_id, c.status, c.scheduled_at, c.started_at, ",
+            "c.finished_at, l.name AS list",
+            $columns,
+            " FROM campaigns c ",
+            "LEFT JOIN campaign_lists cl ON cl.campaign_id = c.id ",
+            "LEFT JOIN lists l ON l.id = cl.list_id",
+            $joins,
+            $where,
+            " ORDER BY c.id DESC, l.name"
+        )
+    };
+}
+pub(super) use campaigns_sql;
+
+const ONE_CAMPAIGN: &str = campaigns_sql!("", "", " WHERE c.id = $1");
+const ALL_CAMPAIGNS: &str = campaigns_sql!("", "", "");
 impl Store {
     /// Creates a campaign (draft, or scheduled when a time is given).
     pub async fn create_campaign(&self, new: &NewCampaign, now: Millis) -> Result<i64, StoreError> {
@@ -90,16 +118,10 @@ impl Store {
 
     /// One campaign by id.
     pub async fn campaign(&self, id: i64) -> Result<Campaign, StoreError> {
-        let row: Option<CampaignRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} WHERE id = $1")))
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        let row = row.ok_or(StoreError::UnknownCampaign(id))?;
-        let mut campaign = campaign_from_row(row)?;
-        campaign.lists = self.campaign_list_names(id).await?;
-        Ok(campaign)
+        self.listed_campaigns(ONE_CAMPAIGN, Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::UnknownCampaign(id))
     }
 
     /// The campaign with this name, if one exists (the newest).
@@ -118,31 +140,28 @@ impl Store {
 
     /// Every campaign, newest first.
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        let rows: Vec<CampaignRow> = on_pool!(self, pool => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CAMPAIGN_COLUMNS} ORDER BY id DESC")))
-                .fetch_all(pool)
-                .await?
-        });
-        let mut campaigns = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut campaign = campaign_from_row(row)?;
-            campaign.lists = self.campaign_list_names(campaign.id).await?;
-            campaigns.push(campaign);
-        }
-        Ok(campaigns)
+        self.listed_campaigns(ALL_CAMPAIGNS, None).await
     }
 
-    async fn campaign_list_names(&self, id: i64) -> Result<Vec<String>, StoreError> {
-        let names: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "SELECT l.name FROM campaign_lists cl JOIN lists l ON l.id = cl.list_id \
-                 WHERE cl.campaign_id = $1 ORDER BY l.name",
-            )
-            .bind(id)
+    /// Campaigns with their lists from `sql`, bound to `id` when it takes one.
+    async fn listed_campaigns(
+        &self,
+        sql: &'static str,
+        id: Option<i64>,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        let rows: Vec<ListedRow> = on_pool!(self, pool => {
+            let query = sqlx::query_as(sql);
+            match id {
+                Some(id) => query.bind(id),
+                None => query,
+            }
             .fetch_all(pool)
             .await?
         });
-        Ok(names)
+        Ok(fold_lists(rows.into_iter().map(|row| (row, ())))?
+            .into_iter()
+            .map(|(campaign, ())| campaign)
+            .collect())
     }
 
     /// Moves a campaign to `to` if its lifecycle allows it, atomically.
@@ -278,18 +297,44 @@ impl Store {
     }
 }
 
+/// Folds the rows of [`campaigns_sql!`] (one per campaign and list, a
+/// campaign's rows together) into campaigns with their lists, each with what
+/// came with its first row.
+pub(super) fn fold_lists<T>(
+    rows: impl IntoIterator<Item = (ListedRow, T)>,
+) -> Result<Vec<(Campaign, T)>, StoreError> {
+    let mut campaigns: Vec<(Campaign, T)> = Vec::new();
+    for (
+        ListedRow {
+            campaign: row,
+            list,
+        },
+        extra,
+    ) in rows
+    {
+        if campaigns.last().is_none_or(|(c, _)| c.id != row.id) {
+            campaigns.push((campaign_from_row(row)?, extra));
+        }
+        if let (Some(list), Some((campaign, _))) = (list, campaigns.last_mut()) {
+            campaign.lists.push(list);
+        }
+    }
+    Ok(campaigns)
+}
+
 fn campaign_from_row(row: CampaignRow) -> Result<Campaign, StoreError> {
-    let (id, name, message_id, status, scheduled_at, started_at, finished_at) = row;
+    let id = row.id;
     Ok(Campaign {
         id,
-        name,
-        message_id,
-        status: status
+        name: row.name,
+        message_id: row.message_id,
+        status: row
+            .status
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("campaign {id}: {e}")))?,
-        scheduled_at,
-        started_at,
-        finished_at,
+        scheduled_at: row.scheduled_at,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
         lists: Vec::new(),
     })
 }

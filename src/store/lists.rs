@@ -5,7 +5,7 @@ use crate::domain::ListName;
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A list with its head count.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct ListSummary {
     /// Row id.
     pub id: i64,
@@ -55,10 +55,10 @@ impl Store {
 
     /// Every list with member counts, by name.
     pub async fn lists(&self) -> Result<Vec<ListSummary>, StoreError> {
-        let rows: Vec<(i64, String, i64, i64)> = on_pool!(self, pool => {
+        let lists: Vec<ListSummary> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT l.id, l.name, COUNT(s.id), \
-                        COUNT(CASE WHEN s.status = 'confirmed' THEN 1 END) \
+                "SELECT l.id, l.name, COUNT(s.id) AS members, \
+                        COUNT(CASE WHEN s.status = 'confirmed' THEN 1 END) AS confirmed \
                  FROM lists l \
                  LEFT JOIN memberships m ON m.list_id = l.id \
                  LEFT JOIN subscribers s ON s.id = m.subscriber_id \
@@ -67,14 +67,6 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, members, confirmed)| ListSummary {
-                id,
-                name,
-                members,
-                confirmed,
-            })
-            .collect())
+        Ok(lists)
     }
 }

@@ -8,6 +8,7 @@
 mod campaigns;
 mod ledger;
 mod lists;
+mod progress;
 mod reach;
 mod retries;
 mod sessions;
@@ -30,6 +31,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use campaigns::{Campaign, NewCampaign};
 pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerCounts, Recipient};
 pub use lists::ListSummary;
+pub use progress::CampaignProgress;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
 pub use sessions::WebSession;

@@ -12,7 +12,7 @@ pub struct ReachFilter {
 }
 
 /// Counts for one slice of the ledger (a campaign, a locale, a region, a list…).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct ReachRow {
     /// Distinct people with a ledger row.
     pub people_targeted: i64,
@@ -33,12 +33,13 @@ pub struct ReachRow {
 }
 
 /// One labelled row of a breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct Breakdown {
     /// The locale, region, list or campaign this row counts.
     pub key: String,
     /// Its counts.
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub counts: ReachRow,
 }
 
@@ -71,21 +72,22 @@ pub struct ReachDetail {
     pub campaigns: Vec<Breakdown>,
 }
 
-// The aggregate columns shared by every reach query, over deliveries `d`.
+// The aggregate columns shared by every reach query, over deliveries `d`,
+// named as the fields of [`Breakdown`] and [`ReachRow`].
 macro_rules! reach_sql {
     ($key:literal, $from:literal, $group:literal) => {
         concat!(
             "SELECT ",
             $key,
-            " AS k, ",
-            "COUNT(DISTINCT d.subscriber_id), ",
-            "COUNT(DISTINCT CASE WHEN d.state = 'sent' THEN d.subscriber_id END), ",
-            "COUNT(CASE WHEN d.state = 'sent' THEN 1 END), ",
-            "COUNT(CASE WHEN d.state = 'failed' THEN 1 END), ",
-            "COUNT(CASE WHEN d.state IN ('pending', 'sending') THEN 1 END), ",
-            "COUNT(CASE WHEN d.state = 'skipped' THEN 1 END), ",
-            "COUNT(DISTINCT CASE WHEN d.unsubscribed_at IS NOT NULL THEN d.subscriber_id END), ",
-            "COUNT(DISTINCT CASE WHEN d.bounced_at IS NOT NULL THEN d.subscriber_id END) ",
+            " AS \"key\", ",
+            "COUNT(DISTINCT d.subscriber_id) AS people_targeted, ",
+            "COUNT(DISTINCT CASE WHEN d.state = 'sent' THEN d.subscriber_id END) AS people_reached, ",
+            "COUNT(CASE WHEN d.state = 'sent' THEN 1 END) AS messages_delivered, ",
+            "COUNT(CASE WHEN d.state = 'failed' THEN 1 END) AS failed, ",
+            "COUNT(CASE WHEN d.state IN ('pending', 'sending') THEN 1 END) AS pending, ",
+            "COUNT(CASE WHEN d.state = 'skipped' THEN 1 END) AS skipped, ",
+            "COUNT(DISTINCT CASE WHEN d.unsubscribed_at IS NOT NULL THEN d.subscriber_id END) AS unsubscribed_since, ",
+            "COUNT(DISTINCT CASE WHEN d.bounced_at IS NOT NULL THEN d.subscriber_id END) AS bounced ",
             "FROM deliveries d ",
             $from,
             " WHERE ($1 IS NULL OR d.campaign_id = $1) ",
@@ -93,8 +95,6 @@ macro_rules! reach_sql {
         )
     };
 }
-
-type Row = (String, i64, i64, i64, i64, i64, i64, i64, i64);
 
 const TOTALS: &str = reach_sql!("''", "", "");
 const BY_LOCALE: &str = reach_sql!(
@@ -172,38 +172,9 @@ impl Store {
         sql: &'static str,
         filter: ReachFilter,
     ) -> Result<Vec<Breakdown>, StoreError> {
-        let rows: Vec<Row> = on_pool!(self, pool => {
+        let rows: Vec<Breakdown> = on_pool!(self, pool => {
             sqlx::query_as(sql).bind(filter.campaign_id).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    key,
-                    targeted,
-                    reached,
-                    delivered,
-                    failed,
-                    pending,
-                    skipped,
-                    unsubscribed,
-                    bounced,
-                )| {
-                    Breakdown {
-                        key,
-                        counts: ReachRow {
-                            people_targeted: targeted,
-                            people_reached: reached,
-                            messages_delivered: delivered,
-                            failed,
-                            pending,
-                            skipped,
-                            unsubscribed_since: unsubscribed,
-                            bounced,
-                        },
-                    }
-                },
-            )
-            .collect())
+        Ok(rows)
     }
 }

@@ -3,7 +3,7 @@
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A live session.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebSession {
     /// The API token that logged in.
     pub token_id: i64,
@@ -54,9 +54,9 @@ impl Store {
         id_hash: &[u8],
         now: Millis,
     ) -> Result<Option<WebSession>, StoreError> {
-        let row: Option<(i64, String, String, i64)> = on_pool!(self, pool => {
+        let session: Option<WebSession> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.token_id, t.name, s.csrf, s.expires_at FROM web_sessions s \
+                "SELECT s.token_id, t.name AS token_name, s.csrf, s.expires_at FROM web_sessions s \
                  JOIN api_tokens t ON t.id = s.token_id \
                  WHERE s.id_hash = $1 AND s.expires_at > $2",
             )
@@ -65,14 +65,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        Ok(
-            row.map(|(token_id, token_name, csrf, expires_at)| WebSession {
-                token_id,
-                token_name,
-                csrf,
-                expires_at,
-            }),
-        )
+        Ok(session)
     }
 
     /// Ends a session (logout).

@@ -206,7 +206,14 @@ impl Store {
 
     /// The sign-up state of an address (by its case-insensitive key).
     pub async fn signup_state(&self, email_key: &str) -> Result<Option<SignupState>, StoreError> {
-        let row: Option<(i64, String, Option<i64>)> = on_pool!(self, pool => {
+        /// The columns of [`SignupState`], the status as stored.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            status: String,
+            unsubscribed_at: Option<i64>,
+        }
+        let row: Option<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, status, unsubscribed_at FROM subscribers WHERE email_key = $1",
             )
@@ -214,13 +221,14 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        row.map(|(id, status, unsubscribed_at)| {
+        row.map(|row| {
             Ok(SignupState {
-                id,
-                status: status
+                id: row.id,
+                status: row
+                    .status
                     .parse()
                     .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
-                unsubscribed_at,
+                unsubscribed_at: row.unsubscribed_at,
             })
         })
         .transpose()

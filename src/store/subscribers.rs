@@ -299,7 +299,18 @@ impl Store {
     }
 
     async fn subscriber_row(&self, id: i64) -> Result<Option<(Subscriber, LinkRow)>, StoreError> {
-        type Row = (i64, String, String, String, String, String, Vec<u8>, Millis);
+        /// A subscriber's columns as stored.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            email: String,
+            name: String,
+            language: String,
+            region: String,
+            status: String,
+            link_key: Vec<u8>,
+            created_at: Millis,
+        }
         let row: Option<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT id, email, name, language, region, status, link_key, created_at \
@@ -309,18 +320,20 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        let Some((id, email, name, language, region, status, link_key, created_at)) = row else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let link_key = LinkKey::from_bytes(&link_key)
+        let id = row.id;
+        let link_key = LinkKey::from_bytes(&row.link_key)
             .ok_or_else(|| StoreError::Corrupt(format!("subscriber {id}: link key")))?;
         let person = Subscriber {
             id,
-            email,
-            name,
-            language,
-            region,
-            status: status
+            email: row.email,
+            name: row.name,
+            language: row.language,
+            region: row.region,
+            status: row
+                .status
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
         };
@@ -328,7 +341,7 @@ impl Store {
             person,
             LinkRow {
                 link_key,
-                created_at,
+                created_at: row.created_at,
             },
         )))
     }

@@ -17,7 +17,7 @@ pub struct DayReach {
 }
 
 /// Ledger rows counted by locale and state, for the Prometheus gauges.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LedgerGauge {
     /// Locale used (`-` before rendering).
     pub locale: String,
@@ -33,9 +33,17 @@ impl Store {
         &self,
         campaign_id: Option<i64>,
     ) -> Result<Vec<DayReach>, StoreError> {
-        let rows: Vec<(i64, i64, i64)> = on_pool!(self, pool => {
+        /// A day as a number of days since the epoch, with its counts.
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            day: i64,
+            people_reached: i64,
+            messages_delivered: i64,
+        }
+        let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT d.sent_at / $2 AS day, COUNT(DISTINCT d.subscriber_id), COUNT(*) \
+                "SELECT d.sent_at / $2 AS day, COUNT(DISTINCT d.subscriber_id) AS people_reached, \
+                        COUNT(*) AS messages_delivered \
                  FROM deliveries d \
                  WHERE d.state = 'sent' AND d.sent_at IS NOT NULL \
                    AND ($1 IS NULL OR d.campaign_id = $1) \
@@ -48,34 +56,27 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(day, people_reached, messages_delivered)| DayReach {
-                day: chrono::DateTime::from_timestamp_millis(day * DAY_MS)
+            .map(|row| DayReach {
+                day: chrono::DateTime::from_timestamp_millis(row.day * DAY_MS)
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                people_reached,
-                messages_delivered,
+                people_reached: row.people_reached,
+                messages_delivered: row.messages_delivered,
             })
             .collect())
     }
 
     /// Every ledger row counted by locale and state.
     pub async fn ledger_gauges(&self) -> Result<Vec<LedgerGauge>, StoreError> {
-        let rows: Vec<(String, String, i64)> = on_pool!(self, pool => {
+        let gauges: Vec<LedgerGauge> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT COALESCE(locale, '-'), state, COUNT(*) FROM deliveries \
+                "SELECT COALESCE(locale, '-') AS locale, state, COUNT(*) AS \"rows\" FROM deliveries \
                  GROUP BY COALESCE(locale, '-'), state ORDER BY 1, 2",
             )
             .fetch_all(pool)
             .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(locale, state, rows)| LedgerGauge {
-                locale,
-                state,
-                rows,
-            })
-            .collect())
+        Ok(gauges)
     }
 
     /// A round trip to the database, for health checks.

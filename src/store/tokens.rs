@@ -3,7 +3,7 @@
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A token as listed (never its secret, which is not stored).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct ApiToken {
     /// Row id.
     pub id: i64,
@@ -16,7 +16,7 @@ pub struct ApiToken {
 }
 
 /// What the store holds to check a presented token.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredToken {
     /// Row id.
     pub id: i64,
@@ -55,13 +55,13 @@ impl Store {
         &self,
         selector: &str,
     ) -> Result<Option<StoredToken>, StoreError> {
-        let row: Option<(i64, String, Vec<u8>)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, token_hash FROM api_tokens WHERE selector = $1")
+        let token: Option<StoredToken> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name, token_hash AS hash FROM api_tokens WHERE selector = $1")
                 .bind(selector)
                 .fetch_optional(pool)
                 .await?
         });
-        Ok(row.map(|(id, name, hash)| StoredToken { id, name, hash }))
+        Ok(token)
     }
 
     /// Records that a token was used (at most once a minute, to spare writes).
@@ -81,20 +81,12 @@ impl Store {
 
     /// Every token, by name.
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
-        let rows: Vec<(i64, String, i64, Option<i64>)> = on_pool!(self, pool => {
+        let tokens: Vec<ApiToken> = on_pool!(self, pool => {
             sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_tokens ORDER BY name")
                 .fetch_all(pool)
                 .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, created_at, last_used_at)| ApiToken {
-                id,
-                name,
-                created_at,
-                last_used_at,
-            })
-            .collect())
+        Ok(tokens)
     }
 
     /// Deletes a token and, with it, every dashboard session it opened.

@@ -1,6 +1,7 @@
 //! willay's integration tests: real databases, a real SMTP server, the real binary.
 
 mod binary;
+mod campaign_progress;
 mod cli;
 mod csv_injection;
 mod delivery;

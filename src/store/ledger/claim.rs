@@ -10,11 +10,11 @@ macro_rules! claimed_columns {
     () => {
         concat!(
             " RETURNING id, campaign_id, subscriber_id, attempts, ",
-            "(SELECT email FROM subscribers s WHERE s.id = subscriber_id), ",
-            "(SELECT name FROM subscribers s WHERE s.id = subscriber_id), ",
-            "(SELECT language FROM subscribers s WHERE s.id = subscriber_id), ",
-            "(SELECT status FROM subscribers s WHERE s.id = subscriber_id), ",
-            "(SELECT link_key FROM subscribers s WHERE s.id = subscriber_id)"
+            "(SELECT email FROM subscribers s WHERE s.id = subscriber_id) AS email, ",
+            "(SELECT name FROM subscribers s WHERE s.id = subscriber_id) AS name, ",
+            "(SELECT language FROM subscribers s WHERE s.id = subscriber_id) AS language, ",
+            "(SELECT status FROM subscribers s WHERE s.id = subscriber_id) AS status, ",
+            "(SELECT link_key FROM subscribers s WHERE s.id = subscriber_id) AS link_key"
         )
     };
 }
@@ -63,17 +63,20 @@ macro_rules! take_over_sql {
 const TAKE_OVER_SQLITE: &str = take_over_sql!("");
 const TAKE_OVER_POSTGRES: &str = take_over_sql!("FOR UPDATE OF d SKIP LOCKED");
 
-type ClaimRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<Vec<u8>>,
-);
+/// A claimed row as [`claimed_columns!`] returns it; the person's columns are
+/// empty when they were erased.
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    campaign_id: i64,
+    subscriber_id: i64,
+    attempts: i64,
+    email: Option<String>,
+    name: Option<String>,
+    language: Option<String>,
+    status: Option<String>,
+    link_key: Option<Vec<u8>>,
+}
 
 impl Store {
     /// Starts every scheduled campaign that is due: marks it running and expands
@@ -278,16 +281,17 @@ impl Store {
 }
 
 fn claimed_delivery(row: ClaimRow) -> Result<ClaimedDelivery, StoreError> {
-    let (id, campaign_id, subscriber_id, attempts, email, name, language, status, link_key) = row;
-    let recipient = match (email, status) {
+    let subscriber_id = row.subscriber_id;
+    let recipient = match (row.email, row.status) {
         (Some(email), Some(status)) => Some(Recipient {
             email,
-            name: name.unwrap_or_default(),
-            language: language.unwrap_or_default(),
+            name: row.name.unwrap_or_default(),
+            language: row.language.unwrap_or_default(),
             status: status
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("subscriber {subscriber_id}: {e}")))?,
-            link_key: link_key
+            link_key: row
+                .link_key
                 .as_deref()
                 .and_then(LinkKey::from_bytes)
                 .ok_or_else(|| {
@@ -297,10 +301,10 @@ fn claimed_delivery(row: ClaimRow) -> Result<ClaimedDelivery, StoreError> {
         _ => None,
     };
     Ok(ClaimedDelivery {
-        id,
-        campaign_id,
+        id: row.id,
+        campaign_id: row.campaign_id,
         subscriber_id,
-        attempts,
+        attempts: row.attempts,
         recipient,
     })
 }

@@ -2,14 +2,63 @@
 
 use crate::store::{Millis, Store, StoreError, on_pool};
 
-type DeliveryTuple = (
-    i64,
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A ledger row's columns as read.
+#[derive(sqlx::FromRow)]
+struct DeliveryRecord {
+    subscriber_id: i64,
+    state: String,
+    attempts: i64,
+    last_error: Option<String>,
+    locale: Option<String>,
+    bounced_at: Option<i64>,
+}
+
+/// Ledger rows by state as the columns of one row, over deliveries `d`;
+/// `unknown` counts rows in a state this code does not know (a corrupt row).
+macro_rules! ledger_count_columns {
+    () => {
+        concat!(
+            "COUNT(*) FILTER (WHERE d.state = 'pending') AS pending, ",
+            "COUNT(*) FILTER (WHERE d.state = 'sending') AS sending, ",
+            "COUNT(*) FILTER (WHERE d.state = 'sent') AS sent, ",
+            "COUNT(*) FILTER (WHERE d.state = 'failed') AS failed, ",
+            "COUNT(*) FILTER (WHERE d.state = 'skipped') AS skipped, ",
+            "COUNT(*) FILTER (WHERE d.state NOT IN ",
+            "('pending', 'sending', 'sent', 'failed', 'skipped')) AS unknown"
+        )
+    };
+}
+pub(crate) use ledger_count_columns;
+
+/// The columns of [`ledger_count_columns!`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct CountsRow {
+    pending: i64,
+    sending: i64,
+    sent: i64,
+    failed: i64,
+    skipped: i64,
+    unknown: i64,
+}
+
+impl CountsRow {
+    /// The counts of campaign `id`, unless a row is in an unknown state.
+    pub(crate) fn into_counts(self, id: i64) -> Result<LedgerCounts, StoreError> {
+        if self.unknown > 0 {
+            return Err(StoreError::Corrupt(format!(
+                "{} ledger rows of campaign {id} in an unknown state",
+                self.unknown
+            )));
+        }
+        Ok(LedgerCounts {
+            pending: self.pending,
+            sending: self.sending,
+            sent: self.sent,
+            failed: self.failed,
+            skipped: self.skipped,
+        })
+    }
+}
 
 /// One ledger row as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -64,16 +113,23 @@ impl Store {
     /// dead worker left `sending` count until its lease runs out: then they
     /// are taken over (running campaign) or skipped (cancelled one).
     pub async fn backlog(&self) -> Result<Backlog, StoreError> {
-        let (scheduled, pending, leased): (Option<i64>, Option<i64>, Option<i64>) = on_pool!(self, pool => {
+        /// The earliest due time of each kind of work.
+        #[derive(sqlx::FromRow)]
+        struct Due {
+            scheduled: Option<i64>,
+            pending: Option<i64>,
+            leased: Option<i64>,
+        }
+        let due: Due = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT \
-                    (SELECT MIN(scheduled_at) FROM campaigns WHERE status = 'scheduled'), \
+                    (SELECT MIN(scheduled_at) FROM campaigns WHERE status = 'scheduled') AS scheduled, \
                     (SELECT MIN(d.next_attempt_at) FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id \
-                        WHERE c.status = 'running' AND d.state = 'pending'), \
+                        WHERE c.status = 'running' AND d.state = 'pending') AS pending, \
                     (SELECT MIN(COALESCE(w.lease_until, 0)) FROM deliveries d \
                         JOIN campaigns c ON c.id = d.campaign_id \
                         LEFT JOIN worker_leases w ON w.owner = d.lease_owner \
-                        WHERE c.status IN ('running', 'cancelled') AND d.state = 'sending')",
+                        WHERE c.status IN ('running', 'cancelled') AND d.state = 'sending') AS leased",
             )
             .fetch_one(pool)
             .await?
@@ -84,7 +140,11 @@ impl Store {
                 .await?
         });
         Ok(
-            match [scheduled, pending, leased].into_iter().flatten().min() {
+            match [due.scheduled, due.pending, due.leased]
+                .into_iter()
+                .flatten()
+                .min()
+            {
                 Some(at) => Backlog::DueAt(at),
                 // A running campaign with nothing unsettled is finished by the next pass.
                 None if running_unsettled > 0 => Backlog::DueAt(0),
@@ -110,7 +170,7 @@ impl Store {
 
     /// Every ledger row of a campaign, in id order (for inspection and tests).
     pub async fn deliveries(&self, campaign_id: i64) -> Result<Vec<DeliveryRow>, StoreError> {
-        let rows: Vec<DeliveryTuple> = on_pool!(self, pool => {
+        let rows: Vec<DeliveryRecord> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT subscriber_id, state, attempts, last_error, locale, bounced_at \
                  FROM deliveries WHERE campaign_id = $1 ORDER BY id",
@@ -120,20 +180,19 @@ impl Store {
             .await?
         });
         rows.into_iter()
-            .map(
-                |(subscriber_id, state, attempts, last_error, locale, bounced_at)| {
-                    Ok(DeliveryRow {
-                        subscriber_id,
-                        state: state
-                            .parse()
-                            .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
-                        attempts,
-                        last_error,
-                        locale,
-                        bounced: bounced_at.is_some(),
-                    })
-                },
-            )
+            .map(|row| {
+                Ok(DeliveryRow {
+                    subscriber_id: row.subscriber_id,
+                    state: row
+                        .state
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+                    attempts: row.attempts,
+                    last_error: row.last_error,
+                    locale: row.locale,
+                    bounced: row.bounced_at.is_some(),
+                })
+            })
             .collect()
     }
 
@@ -150,23 +209,16 @@ impl Store {
 
     /// Ledger rows of one campaign by state.
     pub async fn ledger_counts(&self, campaign_id: i64) -> Result<LedgerCounts, StoreError> {
-        let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT state, COUNT(*) FROM deliveries WHERE campaign_id = $1 GROUP BY state")
-                .bind(campaign_id)
-                .fetch_all(pool)
-                .await?
+        let row: CountsRow = on_pool!(self, pool => {
+            sqlx::query_as(concat!(
+                "SELECT ",
+                ledger_count_columns!(),
+                " FROM deliveries d WHERE d.campaign_id = $1"
+            ))
+            .bind(campaign_id)
+            .fetch_one(pool)
+            .await?
         });
-        let mut counts = LedgerCounts::default();
-        for (state, n) in rows {
-            match state.as_str() {
-                "pending" => counts.pending = n,
-                "sending" => counts.sending = n,
-                "sent" => counts.sent = n,
-                "failed" => counts.failed = n,
-                "skipped" => counts.skipped = n,
-                other => return Err(StoreError::Corrupt(format!("delivery state `{other}`"))),
-            }
-        }
-        Ok(counts)
+        row.into_counts(campaign_id)
     }
 }

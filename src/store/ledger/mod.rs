@@ -16,6 +16,7 @@ use crate::unsubscribe::LinkKey;
 use super::Millis;
 
 pub use inspect::{Backlog, DeliveryRow, LedgerCounts};
+pub(crate) use inspect::{CountsRow, ledger_count_columns};
 
 /// A ledger row claimed by a worker, with what it needs to render and send.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::extract::{Body, Id, OptionalBody, rfc3339};
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback};
 use crate::domain::ListName;
-use crate::store::Campaign;
+use crate::store::{Campaign, CampaignProgress};
 use crate::web::auth::ApiCaller;
 use crate::web::error::{ApiError, ErrorBody, FallbackRefusedBody};
 use crate::web::state::WebState;
@@ -86,15 +86,28 @@ impl utoipa::ToSchema for ConflictBody {
     }
 }
 
-/// A campaign's view, with progress from the ledger.
+/// A campaign's view, with progress from the ledger (one more statement).
 pub(crate) async fn campaign_view(
     state: &WebState,
     campaign: Campaign,
 ) -> Result<CampaignView, ApiError> {
-    let store = &state.app.store;
-    Ok(CampaignView {
-        audience: store.audience_size(campaign.id).await?,
-        progress: store.ledger_counts(campaign.id).await?.into(),
+    let progress = state.app.store.campaign_progress(campaign.id).await?;
+    Ok(view_of(campaign, progress))
+}
+
+/// Every campaign's view, newest first, in one statement whatever their number.
+pub(crate) async fn campaign_views(state: &WebState) -> Result<Vec<CampaignView>, ApiError> {
+    let campaigns = state.app.store.campaigns_with_progress().await?;
+    Ok(campaigns
+        .into_iter()
+        .map(|(campaign, progress)| view_of(campaign, progress))
+        .collect())
+}
+
+fn view_of(campaign: Campaign, progress: CampaignProgress) -> CampaignView {
+    CampaignView {
+        audience: progress.audience,
+        progress: progress.counts.into(),
         scheduled_at: rfc3339(campaign.scheduled_at),
         started_at: rfc3339(campaign.started_at),
         finished_at: rfc3339(campaign.finished_at),
@@ -103,7 +116,7 @@ pub(crate) async fn campaign_view(
         message_id: campaign.message_id,
         status: campaign.status.to_string(),
         lists: campaign.lists,
-    })
+    }
 }
 
 async fn changed(state: &WebState, campaign: Campaign) -> Result<CampaignChanged, ApiError> {
@@ -129,11 +142,7 @@ pub async fn list_campaigns(
     State(state): State<WebState>,
     _: ApiCaller,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
-    let mut views = Vec::new();
-    for campaign in state.app.store.campaigns().await? {
-        views.push(campaign_view(&state, campaign).await?);
-    }
-    Ok(Json(views))
+    Ok(Json(campaign_views(&state).await?))
 }
 
 /// Creates a campaign (a draft, or scheduled with `at`), with a warning for

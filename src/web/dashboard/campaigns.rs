@@ -12,7 +12,7 @@ use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
 use crate::campaigns::{CampaignAction, CampaignRequest};
 use crate::domain::{CampaignStatus, ListName};
 use crate::store::{ListSummary, ReachFilter};
-use crate::web::api::campaigns::campaign_view;
+use crate::web::api::campaigns::{campaign_view, campaign_views};
 use crate::web::auth::Staff;
 use crate::web::error::ApiError;
 use crate::web::state::WebState;
@@ -38,14 +38,14 @@ struct Row {
 pub(super) async fn overview(State(state): State<WebState>, staff: Staff) -> Response {
     let result: Result<Response, ApiError> = async {
         let store = &state.app.store;
-        let mut campaigns = Vec::new();
-        for c in store.campaigns().await? {
-            let c = campaign_view(&state, c).await?;
-            campaigns.push(Row {
+        let campaigns = campaign_views(&state)
+            .await?
+            .into_iter()
+            .map(|c| Row {
                 scheduled: state.config.local_time(c.scheduled_at.as_deref()),
                 c,
-            });
-        }
+            })
+            .collect();
         let reach = store.reach(ReachFilter::default()).await?;
         let days = store.reach_by_day(None).await?;
         let body = Overview {
