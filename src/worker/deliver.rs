@@ -4,16 +4,18 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use futures::FutureExt;
+use lettre::Message;
 
 use super::Worker;
 use super::claimer::Job;
 use super::committer::Settled;
 use super::refusals;
+use super::retry::RetryPolicy;
 use crate::domain::{PersonName, SubscriberStatus};
 use crate::mail::{DeliveryKey, SendError};
 use crate::privacy::redact_addresses;
 use crate::render::Personalisation;
-use crate::store::{DeliveryOutcome, Millis, Recipient, now_millis};
+use crate::store::{ClaimedDelivery, DeliveryOutcome, Millis, Recipient, now_millis};
 use crate::unsubscribe::UnsubscribeToken;
 
 impl Worker {
@@ -35,31 +37,54 @@ impl Worker {
     }
 
     async fn outcome(&self, job: &Job) -> DeliveryOutcome {
+        let person = match self.precheck(job) {
+            Ok(person) => person,
+            Err(outcome) => return outcome,
+        };
+        let (message, locale) = match self.compose(job, person) {
+            Ok(composed) => composed,
+            Err(outcome) => return outcome,
+        };
+        if let Some(outcome) = self.pace(job).await {
+            return outcome;
+        }
+        self.send(job, message, locale).await
+    }
+
+    /// The recipient, if the row is to be tried now; otherwise its outcome.
+    fn precheck<'a>(&self, job: &'a Job) -> Result<&'a Recipient, DeliveryOutcome> {
         let delivery = &job.delivery;
         let id = delivery.id;
-        let campaign_id = delivery.campaign_id;
         let Some(person) = &delivery.recipient else {
-            return DeliveryOutcome::Skipped {
+            return Err(DeliveryOutcome::Skipped {
                 id,
                 reason: "the subscriber was erased".into(),
-            };
+            });
         };
         if person.status != SubscriberStatus::Confirmed {
-            return DeliveryOutcome::Skipped {
+            return Err(DeliveryOutcome::Skipped {
                 id,
                 reason: format!("the subscriber is {}", person.status),
-            };
+            });
         }
-        if self.halts.halted(campaign_id) {
-            return DeliveryOutcome::Released { id };
+        if self.halts.halted(delivery.campaign_id) {
+            return Err(DeliveryOutcome::Released { id });
         }
         if let Some((until, why)) = self.gate.closed() {
-            return DeliveryOutcome::Deferred {
+            return Err(DeliveryOutcome::Deferred {
                 id,
                 error: format!("not tried: {why}"),
                 retry_at: until,
-            };
+            });
         }
+        Ok(person)
+    }
+
+    /// Renders the row's message for `person` and composes it, with the
+    /// catalogue locale used; a failure fails the row.
+    fn compose(&self, job: &Job, person: &Recipient) -> Result<(Message, String), DeliveryOutcome> {
+        let delivery = &job.delivery;
+        let (id, campaign_id) = (delivery.id, delivery.campaign_id);
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: delivery.subscriber_id,
             campaign_id,
@@ -74,38 +99,44 @@ impl Worker {
             name: &name,
             unsubscribe_url: &unsubscribe_url,
         };
-        let email = match self.renderer.render(&job.message_id, personalisation) {
-            Ok(email) => email,
-            Err(error) => {
+        let email = self
+            .renderer
+            .render(&job.message_id, personalisation)
+            .map_err(|error| {
                 tracing::error!(campaign_id, delivery_id = id, %error, "cannot render");
-                return DeliveryOutcome::Failed {
+                DeliveryOutcome::Failed {
                     id,
                     error: error.to_string(),
                     locale: None,
                     hard_bounce: false,
-                };
-            }
-        };
+                }
+            })?;
         let locale = email.locale.to_string();
         let key = DeliveryKey {
             campaign_id,
             subscriber_id: delivery.subscriber_id,
         };
-        let message = match self
+        match self
             .identity
             .compose(&email, key, &person.email, &name, &token)
         {
-            Ok(message) => message,
+            Ok(message) => Ok((message, locale)),
             Err(error) => {
                 tracing::warn!(campaign_id, delivery_id = id, %error, "cannot build the message");
-                return DeliveryOutcome::Failed {
+                Err(DeliveryOutcome::Failed {
                     id,
                     error: error.to_string(),
                     locale: Some(locale),
                     hard_bounce: false,
-                };
+                })
             }
-        };
+        }
+    }
+
+    /// Waits for the rate limits; then, if the row may no longer be sent,
+    /// its outcome.
+    async fn pace(&self, job: &Job) -> Option<DeliveryOutcome> {
+        let (id, campaign_id) = (job.delivery.id, job.delivery.campaign_id);
         for limiter in &self.limiters {
             limiter.until_ready().await;
         }
@@ -118,78 +149,209 @@ impl Worker {
                 delivery_id = id,
                 "lease may have expired; not sending"
             );
-            return DeliveryOutcome::Released { id };
+            return Some(DeliveryOutcome::Released { id });
         }
         if self.halts.halted(campaign_id) {
-            return DeliveryOutcome::Released { id };
+            return Some(DeliveryOutcome::Released { id });
         }
-        let attempt = delivery.attempts;
+        None
+    }
+
+    /// Sends `message` and settles the row by what the relay said.
+    async fn send(&self, job: &Job, message: Message, locale: String) -> DeliveryOutcome {
+        let delivery = &job.delivery;
         let started = std::time::Instant::now();
         let started_at = now_millis();
         let result = self.transport.send(message).await;
         record_metrics(&locale, &result, started.elapsed());
-        match result {
-            Ok(()) => {
-                self.gate.record_success();
-                self.refusals.record_success();
-                tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
-                DeliveryOutcome::Sent { id, locale }
-            }
-            Err(SendError::Permanent { reply, hard_bounce }) => {
-                self.gate.record_success();
-                if !hard_bounce && self.refusals.refuses_us(id, &reply) {
-                    self.stop_for(refusals::relay_refuses_us(&reply));
-                    return DeliveryOutcome::Deferred {
-                        id,
-                        error: reply,
-                        retry_at: now_millis(),
-                    };
+        let verdict = judge(
+            delivery.id,
+            &locale,
+            delivery.attempts,
+            &result,
+            &self.settings.retry,
+            now_millis(),
+        );
+        let outcome = self.apply(delivery.id, verdict, started_at);
+        log_send(delivery, &locale, &result, &outcome);
+        outcome
+    }
+
+    /// Applies a verdict's worker-wide effects; the row's outcome.
+    fn apply(&self, id: i64, verdict: Verdict, started_at: Millis) -> DeliveryOutcome {
+        match verdict {
+            Verdict::Settled { outcome, learn } => {
+                match learn {
+                    Learn::Accepted => {
+                        self.gate.record_success();
+                        self.refusals.record_success();
+                    }
+                    Learn::Answered => self.gate.record_success(),
+                    Learn::Stop(reason) => self.stop_for(reason),
+                    Learn::Nothing => {}
                 }
-                tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
-                    error = %redact_addresses(&reply), "permanent failure");
-                DeliveryOutcome::Failed {
+                outcome
+            }
+            Verdict::Refused { reply, failed } => {
+                self.gate.record_success();
+                if !self.refusals.refuses_us(id, &reply) {
+                    return failed;
+                }
+                self.stop_for(refusals::relay_refuses_us(&reply));
+                DeliveryOutcome::Deferred {
                     id,
                     error: reply,
-                    locale: Some(locale),
-                    hard_bounce,
-                }
-            }
-            Err(SendError::Relay(error)) => {
-                let retry_at = self.gate.record_failure(started_at);
-                tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(&error),
-                    "relay unreachable; pausing sends");
-                DeliveryOutcome::Deferred {
-                    id,
-                    error,
-                    retry_at,
-                }
-            }
-            Err(SendError::Misconfigured(error)) => {
-                self.stop_for(error.clone());
-                DeliveryOutcome::Deferred {
-                    id,
-                    error,
                     retry_at: now_millis(),
                 }
             }
-            Err(SendError::Transient(error)) => {
-                tracing::warn!(campaign_id, delivery_id = id, attempt,
-                    error = %redact_addresses(&error), "transient failure");
-                match self.settings.retry.delay_after(attempt) {
-                    Some(delay) => DeliveryOutcome::Retry {
-                        id,
-                        error,
-                        retry_at: now_millis() + delay.as_millis() as Millis,
-                    },
-                    None => DeliveryOutcome::Failed {
-                        id,
-                        error: format!("gave up after {attempt} attempts: {error}"),
-                        locale: Some(locale),
-                        hard_bounce: false,
-                    },
-                }
-            }
+            Verdict::Unreachable { error } => DeliveryOutcome::Deferred {
+                id,
+                error,
+                retry_at: self.gate.record_failure(started_at),
+            },
         }
+    }
+}
+
+/// What a send's result means for its row, and what the worker learns from it.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// The row's outcome is `outcome`; the worker applies `learn`.
+    Settled {
+        /// The row's outcome.
+        outcome: DeliveryOutcome,
+        /// What the gate, the refusal streak or the worker learn.
+        learn: Learn,
+    },
+    /// A permanent refusal that is not a hard bounce: the gate learns the
+    /// relay answers, and the row is `failed` unless the refusal completes
+    /// the streak of a relay refusing us (then the worker stops and the row
+    /// is deferred, no attempt spent).
+    Refused {
+        /// The relay's reply.
+        reply: String,
+        /// The row's outcome if the refusal is about the recipient.
+        failed: DeliveryOutcome,
+    },
+    /// The relay is unreachable: the gate closes, and the row is deferred
+    /// until it reopens.
+    Unreachable {
+        /// Why the relay could not be used.
+        error: String,
+    },
+}
+
+/// The worker-wide effect of a settled send.
+#[derive(Debug, PartialEq, Eq)]
+enum Learn {
+    /// Accepted: the gate opens and the refusal streak ends.
+    Accepted,
+    /// The relay answered (a hard bounce): the gate opens, the streak stands.
+    Answered,
+    /// The relay refuses the session: the worker stops, for this reason.
+    Stop(String),
+    /// Nothing beyond this row.
+    Nothing,
+}
+
+/// What `result`, the relay's answer to attempt `attempt` of row `id` in
+/// `locale`, means, when the retry policy is `retry` and it is `now`.
+fn judge(
+    id: i64,
+    locale: &str,
+    attempt: i64,
+    result: &Result<(), SendError>,
+    retry: &RetryPolicy,
+    now: Millis,
+) -> Verdict {
+    let settled = |outcome, learn| Verdict::Settled { outcome, learn };
+    let failed = |error: String| DeliveryOutcome::Failed {
+        id,
+        error,
+        locale: Some(locale.to_owned()),
+        hard_bounce: false,
+    };
+    match result {
+        Ok(()) => settled(
+            DeliveryOutcome::Sent {
+                id,
+                locale: locale.to_owned(),
+            },
+            Learn::Accepted,
+        ),
+        Err(SendError::Permanent {
+            reply,
+            hard_bounce: true,
+        }) => settled(
+            DeliveryOutcome::Failed {
+                id,
+                error: reply.clone(),
+                locale: Some(locale.to_owned()),
+                hard_bounce: true,
+            },
+            Learn::Answered,
+        ),
+        Err(SendError::Permanent {
+            reply,
+            hard_bounce: false,
+        }) => Verdict::Refused {
+            reply: reply.clone(),
+            failed: failed(reply.clone()),
+        },
+        Err(SendError::Relay(error)) => Verdict::Unreachable {
+            error: error.clone(),
+        },
+        Err(SendError::Misconfigured(error)) => settled(
+            DeliveryOutcome::Deferred {
+                id,
+                error: error.clone(),
+                retry_at: now,
+            },
+            Learn::Stop(error.clone()),
+        ),
+        Err(SendError::Transient(error)) => match retry.delay_after(attempt) {
+            Some(delay) => settled(
+                DeliveryOutcome::Retry {
+                    id,
+                    error: error.clone(),
+                    retry_at: now + delay.as_millis() as Millis,
+                },
+                Learn::Nothing,
+            ),
+            None => settled(
+                failed(format!("gave up after {attempt} attempts: {error}")),
+                Learn::Nothing,
+            ),
+        },
+    }
+}
+
+/// Logs a send by its result and the row's outcome (ids only, addresses
+/// redacted from replies).
+fn log_send(
+    delivery: &ClaimedDelivery,
+    locale: &str,
+    result: &Result<(), SendError>,
+    outcome: &DeliveryOutcome,
+) {
+    let (campaign_id, id, attempt) = (delivery.campaign_id, delivery.id, delivery.attempts);
+    match (result, outcome) {
+        (Ok(()), _) => {
+            tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
+        }
+        (Err(SendError::Permanent { reply, hard_bounce }), DeliveryOutcome::Failed { .. }) => {
+            tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
+                error = %redact_addresses(reply), "permanent failure");
+        }
+        (Err(SendError::Relay(error)), _) => {
+            tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(error),
+                "relay unreachable; pausing sends");
+        }
+        (Err(SendError::Transient(error)), _) => {
+            tracing::warn!(campaign_id, delivery_id = id, attempt,
+                error = %redact_addresses(error), "transient failure");
+        }
+        (Err(SendError::Permanent { .. } | SendError::Misconfigured(_)), _) => {}
     }
 }
 
@@ -283,6 +445,211 @@ mod tests {
             language: "es".into(),
             status: SubscriberStatus::Confirmed,
             link_key: crate::unsubscribe::LinkKey::SAMPLE,
+        }
+    }
+
+    const NOW: Millis = 1_000_000;
+
+    /// No delay and no jitter: a retry is due at once, so its time is exact.
+    fn retries(max_attempts: i64) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts,
+            base_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+        }
+    }
+
+    fn failed(error: &str, hard_bounce: bool) -> DeliveryOutcome {
+        DeliveryOutcome::Failed {
+            id: 7,
+            error: error.into(),
+            locale: Some("qu".into()),
+            hard_bounce,
+        }
+    }
+
+    fn settled(outcome: DeliveryOutcome, learn: Learn) -> Verdict {
+        Verdict::Settled { outcome, learn }
+    }
+
+    /// Each kind of relay answer, at each point of the retry budget, gives
+    /// one outcome and one effect on the worker.
+    #[test]
+    fn each_send_result_settles_its_row_and_tells_the_worker() {
+        let permanent = |hard_bounce| {
+            Err(SendError::Permanent {
+                reply: "550 5.1.1 no such user".into(),
+                hard_bounce,
+            })
+        };
+        let transient = || Err(SendError::Transient("421 try later".into()));
+        // (case, result, attempt, max attempts, verdict)
+        type Case = (&'static str, Result<(), SendError>, i64, i64, Verdict);
+        let cases: Vec<Case> = vec![
+            (
+                "accepted",
+                Ok(()),
+                1,
+                5,
+                settled(
+                    DeliveryOutcome::Sent {
+                        id: 7,
+                        locale: "qu".into(),
+                    },
+                    Learn::Accepted,
+                ),
+            ),
+            (
+                "accepted on the last attempt",
+                Ok(()),
+                5,
+                5,
+                settled(
+                    DeliveryOutcome::Sent {
+                        id: 7,
+                        locale: "qu".into(),
+                    },
+                    Learn::Accepted,
+                ),
+            ),
+            (
+                "hard bounce",
+                permanent(true),
+                1,
+                5,
+                settled(failed("550 5.1.1 no such user", true), Learn::Answered),
+            ),
+            (
+                "refusal that may be about us",
+                permanent(false),
+                1,
+                5,
+                Verdict::Refused {
+                    reply: "550 5.1.1 no such user".into(),
+                    failed: failed("550 5.1.1 no such user", false),
+                },
+            ),
+            (
+                "refusal on the last attempt",
+                permanent(false),
+                5,
+                5,
+                Verdict::Refused {
+                    reply: "550 5.1.1 no such user".into(),
+                    failed: failed("550 5.1.1 no such user", false),
+                },
+            ),
+            (
+                "relay unreachable",
+                Err(SendError::Relay("connection refused".into())),
+                1,
+                5,
+                Verdict::Unreachable {
+                    error: "connection refused".into(),
+                },
+            ),
+            (
+                "relay unreachable after the retry budget",
+                Err(SendError::Relay("connection refused".into())),
+                9,
+                5,
+                Verdict::Unreachable {
+                    error: "connection refused".into(),
+                },
+            ),
+            (
+                "session refused",
+                Err(SendError::Misconfigured("535 bad login".into())),
+                1,
+                5,
+                settled(
+                    DeliveryOutcome::Deferred {
+                        id: 7,
+                        error: "535 bad login".into(),
+                        retry_at: NOW,
+                    },
+                    Learn::Stop("535 bad login".into()),
+                ),
+            ),
+            (
+                "transient, attempts left",
+                transient(),
+                1,
+                5,
+                settled(
+                    DeliveryOutcome::Retry {
+                        id: 7,
+                        error: "421 try later".into(),
+                        retry_at: NOW,
+                    },
+                    Learn::Nothing,
+                ),
+            ),
+            (
+                "transient, one attempt left",
+                transient(),
+                4,
+                5,
+                settled(
+                    DeliveryOutcome::Retry {
+                        id: 7,
+                        error: "421 try later".into(),
+                        retry_at: NOW,
+                    },
+                    Learn::Nothing,
+                ),
+            ),
+            (
+                "transient, attempts used up",
+                transient(),
+                5,
+                5,
+                settled(
+                    failed("gave up after 5 attempts: 421 try later", false),
+                    Learn::Nothing,
+                ),
+            ),
+            (
+                "transient, a single attempt allowed",
+                transient(),
+                1,
+                1,
+                settled(
+                    failed("gave up after 1 attempts: 421 try later", false),
+                    Learn::Nothing,
+                ),
+            ),
+        ];
+        for (case, result, attempt, max_attempts, expected) in cases {
+            let verdict = judge(7, "qu", attempt, &result, &retries(max_attempts), NOW);
+            assert_eq!(verdict, expected, "{case}");
+        }
+    }
+
+    /// A transient failure is tried again after the policy's back-off.
+    #[test]
+    fn a_transient_failure_is_due_after_the_back_off() {
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(3600),
+        };
+        let result = Err(SendError::Transient("421 try later".into()));
+        for (attempt, delay_secs) in [(1, 30), (2, 60), (3, 120), (4, 240)] {
+            let verdict = judge(7, "es", attempt, &result, &policy, NOW);
+            let Verdict::Settled {
+                outcome: DeliveryOutcome::Retry { retry_at, .. },
+                learn: Learn::Nothing,
+            } = verdict
+            else {
+                panic!("attempt {attempt}: not a retry: {verdict:?}");
+            };
+            let delay = retry_at - NOW;
+            let base = delay_secs * 1000;
+            assert!(
+                (base * 3 / 4..=base * 5 / 4).contains(&delay),
+                "attempt {attempt}: {delay} ms"
+            );
         }
     }
 
