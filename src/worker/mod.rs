@@ -17,6 +17,7 @@ mod gate;
 mod lease;
 mod refusals;
 mod retry;
+mod verdict;
 mod watch;
 
 use std::num::NonZeroU32;

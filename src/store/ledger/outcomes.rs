@@ -285,3 +285,74 @@ impl Store {
         Ok(skipped)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each kind of outcome lands in the one statement group that writes it,
+    /// with its error redacted and its attempt refunded or kept.
+    #[test]
+    fn one_pass_sorts_outcomes_into_their_statements() {
+        let outcomes = [
+            DeliveryOutcome::Sent {
+                id: 1,
+                locale: "es".into(),
+            },
+            DeliveryOutcome::Retry {
+                id: 2,
+                error: "421 <ana@example.net> busy".into(),
+                retry_at: 50,
+            },
+            DeliveryOutcome::Sent {
+                id: 3,
+                locale: "qu".into(),
+            },
+            DeliveryOutcome::Deferred {
+                id: 4,
+                error: "relay down".into(),
+                retry_at: 60,
+            },
+            DeliveryOutcome::Released { id: 5 },
+            DeliveryOutcome::Failed {
+                id: 6,
+                error: "550 <ana@example.net> unknown".into(),
+                locale: Some("en".into()),
+                hard_bounce: true,
+            },
+            DeliveryOutcome::Skipped {
+                id: 7,
+                reason: "the subscriber was erased".into(),
+            },
+            DeliveryOutcome::Sent {
+                id: 8,
+                locale: "es".into(),
+            },
+        ];
+        let statements = Statements::sort(&outcomes, 10);
+        assert_eq!(
+            statements.sent.into_iter().collect::<Vec<_>>(),
+            [("es", vec![1, 8]), ("qu", vec![3])]
+        );
+        let pending: Vec<_> = statements
+            .pending
+            .iter()
+            .map(|p| (p.id, p.error.as_deref(), p.due, p.refund))
+            .collect();
+        assert_eq!(
+            pending,
+            [
+                (2, Some("421 [address] busy"), 50, 0),
+                (4, Some("relay down"), 60, 1),
+                (5, None, 10, 1),
+            ]
+        );
+        let failed: Vec<_> = statements
+            .failed
+            .iter()
+            .map(|f| (f.id, f.error.as_str(), f.locale, f.hard_bounce))
+            .collect();
+        assert_eq!(failed, [(6, "550 [address] unknown", Some("en"), true)]);
+        assert_eq!(statements.skipped, [(7, "the subscriber was erased")]);
+    }
+}
