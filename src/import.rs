@@ -180,49 +180,8 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
-    let header_error = |found: String| ImportError::Header { found };
-    let headers = csv
-        .headers()
-        .map_err(|e| header_error(e.to_string()))?
-        .clone();
-    if headers.len() > MAX_COLUMNS {
-        return Err(ImportError::TooManyColumns {
-            found: headers.len(),
-        });
-    }
-    let header_line = lines.of(Span::new(&bytes, 0, bytes.len()).start);
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    let column = |name: &str| names.iter().position(|h| h == name);
-    let email_at = column("email")
-        .ok_or_else(|| header_error(headers.iter().collect::<Vec<_>>().join(",")))?;
-    let (name_at, language_at, region_at) = (column("name"), column("language"), column("region"));
-
-    let mut parsed = ParsedCsv::default();
-    let mut named = HashSet::new();
-    for (i, name) in names.iter().enumerate() {
-        if !named.insert(name) {
-            return Err(ImportError::RepeatedColumn {
-                column: name.clone(),
-            });
-        }
-        if !COLUMNS.contains(&name.as_str()) {
-            let what = if name.is_empty() {
-                format!("column {} has no name", i + 1)
-            } else {
-                format!("column `{name}` is not one willay reads")
-            };
-            parsed.warnings.push(LineNote {
-                line: header_line,
-                message: format!("{what} ({}), so its values are ignored", COLUMNS.join(", ")),
-            });
-        }
-    }
-    let width = headers.len();
-
-    let mut seen: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut report = Report::default();
+    let header = Header::read(&mut csv, &bytes, &lines, &mut report.parsed.warnings)?;
     let mut record = csv::StringRecord::new();
     loop {
         let from = csv.position().byte() as usize;
@@ -233,91 +192,131 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
-                // With flexible rows, the only error left is text that is not UTF-8.
-                let reason = match error.kind() {
-                    csv::ErrorKind::Utf8 { .. } => {
-                        "the row is not UTF-8 text; save the file as \"CSV UTF-8\"".to_owned()
-                    }
-                    _ => format!("unreadable row: {error}"),
+                report.reject(line, unreadable(&error));
+                continue;
+            }
+        }
+        match shape(&span, &record, &lines, header.width, line) {
+            Shape::Row => {}
+            Shape::Blank => continue,
+            Shape::Rejected(note) => {
+                report.parsed.rejected.push(note);
+                continue;
+            }
+        }
+        match header.row(&record, line, &mut report.parsed.warnings) {
+            Ok(person) => report.keep(person, line),
+            Err(message) => report.reject(line, message),
+        }
+    }
+    Ok(report.parsed)
+}
+
+/// Why a record the csv crate could not read is rejected.
+fn unreadable(error: &csv::Error) -> String {
+    // With flexible rows, the only error left is text that is not UTF-8.
+    match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            "the row is not UTF-8 text; save the file as \"CSV UTF-8\"".to_owned()
+        }
+        _ => format!("unreadable row: {error}"),
+    }
+}
+
+/// The header row: where each column willay reads is, and how wide rows are.
+struct Header {
+    email_at: usize,
+    name_at: Option<usize>,
+    language_at: Option<usize>,
+    region_at: Option<usize>,
+    width: usize,
+}
+
+impl Header {
+    /// Reads the header row; columns willay does not read become `warnings`.
+    fn read(
+        csv: &mut csv::Reader<&[u8]>,
+        bytes: &[u8],
+        lines: &Lines,
+        warnings: &mut Vec<LineNote>,
+    ) -> Result<Self, ImportError> {
+        let header_error = |found: String| ImportError::Header { found };
+        let headers = csv.headers().map_err(|e| header_error(e.to_string()))?;
+        if headers.len() > MAX_COLUMNS {
+            return Err(ImportError::TooManyColumns {
+                found: headers.len(),
+            });
+        }
+        let header_line = lines.of(Span::new(bytes, 0, bytes.len()).start);
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
+        let column = |name: &str| names.iter().position(|h| h == name);
+        let email_at = column("email")
+            .ok_or_else(|| header_error(headers.iter().collect::<Vec<_>>().join(",")))?;
+        let mut named = HashSet::new();
+        for (i, name) in names.iter().enumerate() {
+            if !named.insert(name) {
+                return Err(ImportError::RepeatedColumn {
+                    column: name.clone(),
+                });
+            }
+            if !COLUMNS.contains(&name.as_str()) {
+                let what = if name.is_empty() {
+                    format!("column {} has no name", i + 1)
+                } else {
+                    format!("column `{name}` is not one willay reads")
                 };
-                parsed.rejected.push(LineNote {
-                    line,
-                    message: reason,
+                warnings.push(LineNote {
+                    line: header_line,
+                    message: format!("{what} ({}), so its values are ignored", COLUMNS.join(", ")),
                 });
-                continue;
             }
         }
-        if let Some(opened) = span.unclosed_quote() {
-            let (opened, last) = (lines.of(opened), lines.of(span.end()));
-            let swallowed = if last > opened {
-                format!("lines {opened}–{last} were read as one field and not imported")
-            } else {
-                "the row was not imported".to_owned()
-            };
-            parsed.rejected.push(LineNote {
-                line: opened,
-                message: format!(
-                    "a quote (\") opened on line {opened} is never closed, so {swallowed}; \
-                     close or remove the quote and import the file again"
-                ),
-            });
-            continue;
-        }
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if record.len() != width {
-            let last = lines.of(span.end());
-            let spread = if last > line {
-                format!(" (a quoted field with a line break makes this row run to line {last})")
-            } else {
-                String::new()
-            };
-            parsed.rejected.push(LineNote {
-                line,
-                message: format!("expected {width} fields, found {}{spread}", record.len()),
-            });
-            continue;
-        }
+        Ok(Self {
+            email_at,
+            name_at: column("name"),
+            language_at: column("language"),
+            region_at: column("region"),
+            width: headers.len(),
+        })
+    }
+
+    /// The person on a well-shaped row at `line`, or why the row is rejected;
+    /// a language that is no tag is kept with a warning.
+    fn row(
+        &self,
+        record: &csv::StringRecord,
+        line: u64,
+        warnings: &mut Vec<LineNote>,
+    ) -> Result<ImportRow, String> {
         let field = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::to_owned);
-        let email = match EmailAddress::parse(&field(Some(email_at)).unwrap_or_default()) {
-            Ok(email) => email,
-            Err(error) => {
-                parsed.rejected.push(LineNote {
-                    line,
-                    message: if error.input.trim().is_empty() {
-                        "no email address".into()
-                    } else {
-                        error.to_string()
-                    },
-                });
-                continue;
-            }
-        };
-        let profile = field(name_at)
+        let email = EmailAddress::parse(&field(Some(self.email_at)).unwrap_or_default()).map_err(
+            |error| {
+                if error.input.trim().is_empty() {
+                    "no email address".into()
+                } else {
+                    error.to_string()
+                }
+            },
+        )?;
+        let profile = field(self.name_at)
             .map(|raw| PersonName::parse(&raw))
             .transpose()
             .and_then(|name| {
-                let region = field(region_at)
+                let region = field(self.region_at)
                     .map(|raw| Region::parse(&raw))
                     .transpose()?;
                 Ok((name, region))
             });
-        let (name, region) = match profile {
-            Ok(profile) => profile,
-            Err(error) => {
-                parsed.rejected.push(LineNote {
-                    line,
-                    message: format!("{error}; shorten it and import the file again"),
-                });
-                continue;
-            }
-        };
-        let language = field(language_at).map(|raw| match LanguageTag::parse(&raw) {
+        let (name, region) =
+            profile.map_err(|error| format!("{error}; shorten it and import the file again"))?;
+        let language = field(self.language_at).map(|raw| match LanguageTag::parse(&raw) {
             Some(tag) => tag.to_string(),
             None => {
                 if !raw.is_empty() {
-                    parsed.warnings.push(LineNote {
+                    warnings.push(LineNote {
                         line,
                         message: format!(
                             "language `{raw}` is not a language tag; this person will get the reference language"
@@ -327,29 +326,96 @@ pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
                 raw
             }
         });
-        let person = ImportRow {
+        Ok(ImportRow {
             email,
             name,
             language,
             region,
+        })
+    }
+}
+
+/// Whether a record read is a row to parse.
+enum Shape {
+    Row,
+    /// Every field empty: skipped without a word.
+    Blank,
+    Rejected(LineNote),
+}
+
+/// Sorts out records that are not a row of `width` fields: a quote left
+/// open (it swallows the rest of the file), a blank row, a wrong width.
+fn shape(
+    span: &Span<'_>,
+    record: &csv::StringRecord,
+    lines: &Lines,
+    width: usize,
+    line: u64,
+) -> Shape {
+    if let Some(opened) = span.unclosed_quote() {
+        let (opened, last) = (lines.of(opened), lines.of(span.end()));
+        let swallowed = if last > opened {
+            format!("lines {opened}–{last} were read as one field and not imported")
+        } else {
+            "the row was not imported".to_owned()
         };
-        match seen.get(&person.email.key()) {
+        return Shape::Rejected(LineNote {
+            line: opened,
+            message: format!(
+                "a quote (\") opened on line {opened} is never closed, so {swallowed}; \
+                 close or remove the quote and import the file again"
+            ),
+        });
+    }
+    if record.iter().all(str::is_empty) {
+        return Shape::Blank;
+    }
+    if record.len() != width {
+        let last = lines.of(span.end());
+        let spread = if last > line {
+            format!(" (a quoted field with a line break makes this row run to line {last})")
+        } else {
+            String::new()
+        };
+        return Shape::Rejected(LineNote {
+            line,
+            message: format!("expected {width} fields, found {}{spread}", record.len()),
+        });
+    }
+    Shape::Row
+}
+
+/// What the rows came to, with each address's row and first line.
+#[derive(Default)]
+struct Report {
+    parsed: ParsedCsv,
+    seen: HashMap<String, (usize, u64)>,
+}
+
+impl Report {
+    fn reject(&mut self, line: u64, message: String) {
+        self.parsed.rejected.push(LineNote { line, message });
+    }
+
+    /// Keeps `person`, read on `line`; a repeated address keeps its later row.
+    fn keep(&mut self, person: ImportRow, line: u64) {
+        match self.seen.get(&person.email.key()) {
             Some(&(index, first_line)) => {
-                parsed.warnings.push(LineNote {
+                self.parsed.warnings.push(LineNote {
                     line,
                     message: format!(
                         "repeats the address on line {first_line}; this later row is kept"
                     ),
                 });
-                parsed.subscribers[index] = person;
+                self.parsed.subscribers[index] = person;
             }
             None => {
-                seen.insert(person.email.key(), (parsed.subscribers.len(), line));
-                parsed.subscribers.push(person);
+                self.seen
+                    .insert(person.email.key(), (self.parsed.subscribers.len(), line));
+                self.parsed.subscribers.push(person);
             }
         }
     }
-    Ok(parsed)
 }
 
 #[cfg(test)]

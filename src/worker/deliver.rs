@@ -4,16 +4,18 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use futures::FutureExt;
+use lettre::Message;
 
 use super::Worker;
 use super::claimer::Job;
 use super::committer::Settled;
 use super::refusals;
+use super::verdict::{Learn, Verdict, judge};
 use crate::domain::{PersonName, SubscriberStatus};
 use crate::mail::{DeliveryKey, SendError};
 use crate::privacy::redact_addresses;
 use crate::render::Personalisation;
-use crate::store::{DeliveryOutcome, Millis, Recipient, now_millis};
+use crate::store::{ClaimedDelivery, DeliveryOutcome, Millis, Recipient, now_millis};
 use crate::unsubscribe::UnsubscribeToken;
 
 impl Worker {
@@ -35,31 +37,54 @@ impl Worker {
     }
 
     async fn outcome(&self, job: &Job) -> DeliveryOutcome {
+        let person = match self.precheck(job) {
+            Ok(person) => person,
+            Err(outcome) => return outcome,
+        };
+        let (message, locale) = match self.compose(job, person) {
+            Ok(composed) => composed,
+            Err(outcome) => return outcome,
+        };
+        if let Some(outcome) = self.pace(job).await {
+            return outcome;
+        }
+        self.send(job, message, locale).await
+    }
+
+    /// The recipient, if the row is to be tried now; otherwise its outcome.
+    fn precheck<'a>(&self, job: &'a Job) -> Result<&'a Recipient, DeliveryOutcome> {
         let delivery = &job.delivery;
         let id = delivery.id;
-        let campaign_id = delivery.campaign_id;
         let Some(person) = &delivery.recipient else {
-            return DeliveryOutcome::Skipped {
+            return Err(DeliveryOutcome::Skipped {
                 id,
                 reason: "the subscriber was erased".into(),
-            };
+            });
         };
         if person.status != SubscriberStatus::Confirmed {
-            return DeliveryOutcome::Skipped {
+            return Err(DeliveryOutcome::Skipped {
                 id,
                 reason: format!("the subscriber is {}", person.status),
-            };
+            });
         }
-        if self.halts.halted(campaign_id) {
-            return DeliveryOutcome::Released { id };
+        if self.halts.halted(delivery.campaign_id) {
+            return Err(DeliveryOutcome::Released { id });
         }
         if let Some((until, why)) = self.gate.closed() {
-            return DeliveryOutcome::Deferred {
+            return Err(DeliveryOutcome::Deferred {
                 id,
                 error: format!("not tried: {why}"),
                 retry_at: until,
-            };
+            });
         }
+        Ok(person)
+    }
+
+    /// Renders the row's message for `person` and composes it, with the
+    /// catalogue locale used; a failure fails the row.
+    fn compose(&self, job: &Job, person: &Recipient) -> Result<(Message, String), DeliveryOutcome> {
+        let delivery = &job.delivery;
+        let (id, campaign_id) = (delivery.id, delivery.campaign_id);
         let token = self.signer.sign(UnsubscribeToken {
             subscriber_id: delivery.subscriber_id,
             campaign_id,
@@ -74,38 +99,44 @@ impl Worker {
             name: &name,
             unsubscribe_url: &unsubscribe_url,
         };
-        let email = match self.renderer.render(&job.message_id, personalisation) {
-            Ok(email) => email,
-            Err(error) => {
+        let email = self
+            .renderer
+            .render(&job.message_id, personalisation)
+            .map_err(|error| {
                 tracing::error!(campaign_id, delivery_id = id, %error, "cannot render");
-                return DeliveryOutcome::Failed {
+                DeliveryOutcome::Failed {
                     id,
                     error: error.to_string(),
                     locale: None,
                     hard_bounce: false,
-                };
-            }
-        };
+                }
+            })?;
         let locale = email.locale.to_string();
         let key = DeliveryKey {
             campaign_id,
             subscriber_id: delivery.subscriber_id,
         };
-        let message = match self
+        match self
             .identity
             .compose(&email, key, &person.email, &name, &token)
         {
-            Ok(message) => message,
+            Ok(message) => Ok((message, locale)),
             Err(error) => {
                 tracing::warn!(campaign_id, delivery_id = id, %error, "cannot build the message");
-                return DeliveryOutcome::Failed {
+                Err(DeliveryOutcome::Failed {
                     id,
                     error: error.to_string(),
                     locale: Some(locale),
                     hard_bounce: false,
-                };
+                })
             }
-        };
+        }
+    }
+
+    /// Waits for the rate limits; then, if the row may no longer be sent,
+    /// its outcome.
+    async fn pace(&self, job: &Job) -> Option<DeliveryOutcome> {
+        let (id, campaign_id) = (job.delivery.id, job.delivery.campaign_id);
         for limiter in &self.limiters {
             limiter.until_ready().await;
         }
@@ -118,78 +149,96 @@ impl Worker {
                 delivery_id = id,
                 "lease may have expired; not sending"
             );
-            return DeliveryOutcome::Released { id };
+            return Some(DeliveryOutcome::Released { id });
         }
         if self.halts.halted(campaign_id) {
-            return DeliveryOutcome::Released { id };
+            return Some(DeliveryOutcome::Released { id });
         }
-        let attempt = delivery.attempts;
+        None
+    }
+
+    /// Sends `message` and settles the row by what the relay said.
+    async fn send(&self, job: &Job, message: Message, locale: String) -> DeliveryOutcome {
+        let delivery = &job.delivery;
         let started = std::time::Instant::now();
         let started_at = now_millis();
         let result = self.transport.send(message).await;
         record_metrics(&locale, &result, started.elapsed());
-        match result {
-            Ok(()) => {
-                self.gate.record_success();
-                self.refusals.record_success();
-                tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
-                DeliveryOutcome::Sent { id, locale }
-            }
-            Err(SendError::Permanent { reply, hard_bounce }) => {
-                self.gate.record_success();
-                if !hard_bounce && self.refusals.refuses_us(id, &reply) {
-                    self.stop_for(refusals::relay_refuses_us(&reply));
-                    return DeliveryOutcome::Deferred {
-                        id,
-                        error: reply,
-                        retry_at: now_millis(),
-                    };
+        let verdict = judge(
+            delivery.id,
+            &locale,
+            delivery.attempts,
+            &result,
+            &self.settings.retry,
+            now_millis(),
+        );
+        let outcome = self.apply(delivery.id, verdict, started_at);
+        log_send(delivery, &locale, &result, &outcome);
+        outcome
+    }
+
+    /// Applies a verdict's worker-wide effects; the row's outcome.
+    fn apply(&self, id: i64, verdict: Verdict, started_at: Millis) -> DeliveryOutcome {
+        match verdict {
+            Verdict::Settled { outcome, learn } => {
+                match learn {
+                    Learn::Accepted => {
+                        self.gate.record_success();
+                        self.refusals.record_success();
+                    }
+                    Learn::Answered => self.gate.record_success(),
+                    Learn::Stop(reason) => self.stop_for(reason),
+                    Learn::Nothing => {}
                 }
-                tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
-                    error = %redact_addresses(&reply), "permanent failure");
-                DeliveryOutcome::Failed {
+                outcome
+            }
+            Verdict::Refused { reply, failed } => {
+                self.gate.record_success();
+                if !self.refusals.refuses_us(id, &reply) {
+                    return failed;
+                }
+                self.stop_for(refusals::relay_refuses_us(&reply));
+                DeliveryOutcome::Deferred {
                     id,
                     error: reply,
-                    locale: Some(locale),
-                    hard_bounce,
-                }
-            }
-            Err(SendError::Relay(error)) => {
-                let retry_at = self.gate.record_failure(started_at);
-                tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(&error),
-                    "relay unreachable; pausing sends");
-                DeliveryOutcome::Deferred {
-                    id,
-                    error,
-                    retry_at,
-                }
-            }
-            Err(SendError::Misconfigured(error)) => {
-                self.stop_for(error.clone());
-                DeliveryOutcome::Deferred {
-                    id,
-                    error,
                     retry_at: now_millis(),
                 }
             }
-            Err(SendError::Transient(error)) => {
-                tracing::warn!(campaign_id, delivery_id = id, attempt,
-                    error = %redact_addresses(&error), "transient failure");
-                match self.settings.retry.delay_after(attempt) {
-                    Some(delay) => DeliveryOutcome::Retry {
-                        id,
-                        error,
-                        retry_at: now_millis() + delay.as_millis() as Millis,
-                    },
-                    None => DeliveryOutcome::Failed {
-                        id,
-                        error: format!("gave up after {attempt} attempts: {error}"),
-                        locale: Some(locale),
-                        hard_bounce: false,
-                    },
-                }
-            }
+            Verdict::Unreachable { error } => DeliveryOutcome::Deferred {
+                id,
+                error,
+                retry_at: self.gate.record_failure(started_at),
+            },
         }
+    }
+}
+
+/// Logs a send by its result and the row's outcome (ids only, addresses
+/// redacted from replies).
+fn log_send(
+    delivery: &ClaimedDelivery,
+    locale: &str,
+    result: &Result<(), SendError>,
+    outcome: &DeliveryOutcome,
+) {
+    let (campaign_id, id, attempt) = (delivery.campaign_id, delivery.id, delivery.attempts);
+    match (result, outcome) {
+        (Ok(()), _) => {
+            tracing::debug!(campaign_id, delivery_id = id, %locale, attempt, "sent");
+        }
+        (Err(SendError::Permanent { reply, hard_bounce }), DeliveryOutcome::Failed { .. }) => {
+            tracing::warn!(campaign_id, delivery_id = id, attempt, hard_bounce,
+                error = %redact_addresses(reply), "permanent failure");
+        }
+        (Err(SendError::Relay(error)), _) => {
+            tracing::warn!(campaign_id, delivery_id = id, error = %redact_addresses(error),
+                "relay unreachable; pausing sends");
+        }
+        (Err(SendError::Transient(error)), _) => {
+            tracing::warn!(campaign_id, delivery_id = id, attempt,
+                error = %redact_addresses(error), "transient failure");
+        }
+        (Err(SendError::Permanent { .. } | SendError::Misconfigured(_)), _) => {}
     }
 }
 

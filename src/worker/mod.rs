@@ -17,6 +17,7 @@ mod gate;
 mod lease;
 mod refusals;
 mod retry;
+mod verdict;
 mod watch;
 
 use std::num::NonZeroU32;
@@ -26,6 +27,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
@@ -42,7 +44,8 @@ pub fn unrecorded_bound(concurrency: usize) -> usize {
     concurrency + 1 + 2 * concurrency + 2 * committer::COMMIT_BATCH
 }
 
-use self::claimer::Claimer;
+use self::claimer::{Claimer, Job};
+use self::committer::Settled;
 use self::gate::RelayGate;
 use self::lease::Leases;
 use self::watch::Halts;
@@ -248,10 +251,23 @@ impl Worker {
     pub async fn run(&self, shutdown: CancellationToken) -> Result<WorkerReport, WorkerError> {
         tracing::info!(worker = %self.id, transport = %self.transport.describe(),
             concurrency = self.settings.concurrency, "worker started");
+        let (pipeline, jobs, settled) = self.spawn_pipeline(shutdown);
+        self.send_until_drained(jobs, &settled, &pipeline.stop)
+            .await;
+        pipeline.stop_claiming.cancel();
+        drop(settled);
+        self.wind_down(pipeline).await
+    }
+
+    /// Starts the claimer, the committer and the background tasks; returns
+    /// them with the queue of claimed jobs and the queue of settled ones.
+    fn spawn_pipeline(
+        &self,
+        shutdown: CancellationToken,
+    ) -> (Pipeline, mpsc::Receiver<Job>, mpsc::Sender<Settled>) {
         let concurrency = self.settings.concurrency.max(1);
         let batch = self.settings.batch_size.max(1) as usize;
         let committed = Arc::new(Notify::new());
-        // Stopping, for whichever reason: asked to, or the relay refuses us.
         let stop = CancellationToken::new();
         let link = tokio::spawn({
             let (stop, shutdown, refused) = (stop.clone(), shutdown.clone(), self.refused.clone());
@@ -323,16 +339,38 @@ impl Worker {
             );
             async move { halts.watch(store, stop).await }
         });
+        let pipeline = Pipeline {
+            stop,
+            stop_claiming,
+            stop_background,
+            link,
+            deadline,
+            claimer,
+            committer,
+            heartbeat,
+            watch,
+        };
+        (pipeline, jobs_rx, settled_tx)
+    }
 
-        let senders = ReceiverStream::new(jobs_rx)
+    /// Sends the claimed jobs, up to `concurrency` at once, until the claimer
+    /// runs dry or `stop` fires; then in-flight sends get the shutdown
+    /// timeout to finish.
+    async fn send_until_drained(
+        &self,
+        jobs: mpsc::Receiver<Job>,
+        settled: &mpsc::Sender<Settled>,
+        stop: &CancellationToken,
+    ) {
+        let senders = ReceiverStream::new(jobs)
             .take_until(stop.cancelled())
             .map(|job| self.deliver(job))
-            .buffer_unordered(concurrency)
-            .for_each(|settled| {
-                let tx = settled_tx.clone();
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .for_each(|outcome| {
+                let tx = settled.clone();
                 async move {
                     // The committer only stops once every sender is dropped.
-                    let _ = tx.send(settled).await;
+                    let _ = tx.send(outcome).await;
                 }
             });
         let drained = async {
@@ -344,16 +382,27 @@ impl Worker {
             _ = drained => tracing::warn!(worker = %self.id,
                 "in-flight sends did not finish within the shutdown timeout; abandoning them"),
         }
-        stop_claiming.cancel();
-        drop(settled_tx);
+    }
 
-        let claimed = claimer.await.expect("the claimer does not panic");
-        let committed_counts = committer.await.expect("the committer does not panic");
-        stop_background.cancel();
-        link.abort();
-        deadline.abort();
-        heartbeat.await.expect("the heartbeat does not panic");
-        watch.await.expect("the campaign watch does not panic");
+    /// Waits for the pipeline to stop, hands back what was claimed and not
+    /// sent, finishes campaigns, and reports (or says why the run failed).
+    async fn wind_down(&self, pipeline: Pipeline) -> Result<WorkerReport, WorkerError> {
+        let claimed = pipeline.claimer.await.expect("the claimer does not panic");
+        let committed_counts = pipeline
+            .committer
+            .await
+            .expect("the committer does not panic");
+        pipeline.stop_background.cancel();
+        pipeline.link.abort();
+        pipeline.deadline.abort();
+        pipeline
+            .heartbeat
+            .await
+            .expect("the heartbeat does not panic");
+        pipeline
+            .watch
+            .await
+            .expect("the campaign watch does not panic");
         let committed_counts = committed_counts?;
         let released = self.release_claims().await?;
         if released > 0 {
@@ -386,4 +435,20 @@ impl Worker {
             retried = report.retried, skipped = report.skipped, released, "worker stopped");
         Ok(report)
     }
+}
+
+/// One run's tasks and the tokens that stop them.
+struct Pipeline {
+    /// Stopping, for whichever reason: asked to, or the relay refuses us.
+    stop: CancellationToken,
+    /// Stops the claimer (a child of `stop`, also fired once sends drained).
+    stop_claiming: CancellationToken,
+    /// Stops the heartbeat and the campaign watch, once outcomes are written.
+    stop_background: CancellationToken,
+    link: JoinHandle<()>,
+    deadline: JoinHandle<()>,
+    claimer: JoinHandle<claimer::Claimed>,
+    committer: JoinHandle<Result<committer::Committed, StoreError>>,
+    heartbeat: JoinHandle<()>,
+    watch: JoinHandle<()>,
 }

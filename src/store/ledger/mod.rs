@@ -49,7 +49,7 @@ pub struct Recipient {
 }
 
 /// What happened to one claimed delivery.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
     /// Accepted by the server (or written to the outbox) in `locale`.
     Sent {
