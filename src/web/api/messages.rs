@@ -57,7 +57,9 @@ pub async fn preview(
     ApiPath(message_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PreviewQuery>,
 ) -> Result<Json<PreviewView>, ApiError> {
-    let requested = query.locale.unwrap_or_else(|| "es".into());
+    let requested = query
+        .locale
+        .unwrap_or_else(|| crate::catalogue::REFERENCE_LOCALE.into());
     let email = state.app.preview(
         &message_id,
         &requested,
