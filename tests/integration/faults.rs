@@ -264,18 +264,11 @@ async fn app_with_database_on(disk: &Path) -> TestApp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_database_disk_pauses_sending_and_resumes_when_space_is_freed() {
     const PEOPLE: usize = 3_000;
-    let root = tempfile::tempdir().unwrap();
-    let disk = Tmpfs::mount(&root.path().join("db"), "48m");
-    let mut t = app_with_database_on(&disk.0).await;
-    t._db.url = format!("sqlite://{}", disk.0.join("willay.db").display());
-    let smtp = SmtpServer::start();
-    let campaign = scheduled_campaign(&t, PEOPLE).await;
-    let mut worker = Worker::spawn(&t, Some(&smtp), &["--batch-size", "200"]);
-    smtp.wait_for_messages(500);
-    let filler = fill(&disk.0);
-    worker.wait_for_stderr("disk is full");
+    let mut full = DatabaseDiskFull::mid_campaign(PEOPLE).await;
+    let (t, smtp, campaign, worker) = (&full.t, &full.smtp, full.campaign, &mut full.worker);
+    // The fault's length, not a wait for something to happen.
     std::thread::sleep(Duration::from_secs(3));
-    std::fs::remove_file(filler).unwrap();
+    std::fs::remove_file(&full.filler).unwrap();
     let (status, took) = worker.wait();
     let stderr = worker.stderr();
     assert!(status.success(), "{status} after {took:?}\n{stderr}");
@@ -284,7 +277,7 @@ async fn a_full_database_disk_pauses_sending_and_resumes_when_space_is_freed() {
         "{stderr}"
     );
 
-    let received = message_id_counts(&smtp);
+    let received = message_id_counts(smtp);
     let duplicates: usize = received.values().map(|n| n - 1).sum();
     eprintln!(
         "database disk full, then freed: {duplicates} duplicates of {PEOPLE}; {} connections closed",
@@ -292,23 +285,15 @@ async fn a_full_database_disk_pauses_sending_and_resumes_when_space_is_freed() {
     );
     assert_eq!(received.len(), PEOPLE, "nobody lost");
     assert_eq!(duplicates, 0, "nothing sent twice without a crash");
-    assert_all_sent_once_attempted(&t, campaign, PEOPLE as i64).await;
+    assert_all_sent_once_attempted(t, campaign, PEOPLE as i64).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_with_the_database_disk_full_stops_in_time_and_names_the_disk() {
     const PEOPLE: usize = 3_000;
     const CONCURRENCY: usize = 8;
-    let root = tempfile::tempdir().unwrap();
-    let disk = Tmpfs::mount(&root.path().join("db"), "48m");
-    let mut t = app_with_database_on(&disk.0).await;
-    t._db.url = format!("sqlite://{}", disk.0.join("willay.db").display());
-    let smtp = SmtpServer::start();
-    let campaign = scheduled_campaign(&t, PEOPLE).await;
-    let mut worker = Worker::spawn(&t, Some(&smtp), &["--batch-size", "200"]);
-    smtp.wait_for_messages(500);
-    let filler = fill(&disk.0);
-    worker.wait_for_stderr("disk is full");
+    let mut full = DatabaseDiskFull::mid_campaign(PEOPLE).await;
+    let (t, smtp, campaign, worker) = (&full.t, &full.smtp, full.campaign, &mut full.worker);
     worker.terminate();
     let (status, took) = worker.wait();
     let stderr = worker.stderr();
@@ -329,11 +314,11 @@ async fn sigterm_with_the_database_disk_full_stops_in_time_and_names_the_disk() 
         "{stderr}"
     );
 
-    std::fs::remove_file(filler).unwrap();
-    let mut rest = Worker::spawn(&t, Some(&smtp), &["--lease-seconds", "2"]);
+    std::fs::remove_file(&full.filler).unwrap();
+    let mut rest = Worker::spawn(t, Some(smtp), &["--lease-seconds", "2"]);
     let (status, _) = rest.wait();
     assert!(status.success(), "{status}\n{}", rest.stderr());
-    let received = message_id_counts(&smtp);
+    let received = message_id_counts(smtp);
     let duplicates: usize = received.values().map(|n| n - 1).sum();
     eprintln!("… and after freeing the disk: {duplicates} duplicates of {PEOPLE}");
     assert_eq!(received.len(), PEOPLE, "nobody lost");
@@ -510,4 +495,42 @@ async fn a_short_relay_outage_pauses_eight_senders_for_one_step_not_a_minute() {
     assert_eq!(message_id_counts(&smtp).len(), PEOPLE);
     let counts = t.app.store.ledger_counts(campaign).await.unwrap();
     assert_eq!((counts.sent, counts.failed), (PEOPLE as i64, 0));
+}
+
+/// A worker sending `people` messages over SMTP from a SQLite database on a
+/// tmpfs of its own, which is filled once 500 have gone out; returned when
+/// the worker has said the disk is full.
+struct DatabaseDiskFull {
+    // Dropped in this order: the worker, then what it used, the mount last.
+    worker: Worker,
+    smtp: SmtpServer,
+    t: TestApp,
+    campaign: i64,
+    filler: PathBuf,
+    _disk: Tmpfs,
+    _root: tempfile::TempDir,
+}
+
+impl DatabaseDiskFull {
+    async fn mid_campaign(people: usize) -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let disk = Tmpfs::mount(&root.path().join("db"), "48m");
+        let mut t = app_with_database_on(&disk.0).await;
+        t._db.url = format!("sqlite://{}", disk.0.join("willay.db").display());
+        let smtp = SmtpServer::start();
+        let campaign = scheduled_campaign(&t, people).await;
+        let mut worker = Worker::spawn(&t, Some(&smtp), &["--batch-size", "200"]);
+        smtp.wait_for_messages(500);
+        let filler = fill(&disk.0);
+        worker.wait_for_stderr("disk is full");
+        Self {
+            worker,
+            smtp,
+            t,
+            campaign,
+            filler,
+            _disk: disk,
+            _root: root,
+        }
+    }
 }
