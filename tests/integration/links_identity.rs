@@ -17,10 +17,10 @@ use willay::unsubscribe::{
 };
 use willay::web::{ConfirmSigner, ConfirmToken};
 
+use crate::helpers::web::{PEOPLE, WebTest, roomy};
 use crate::helpers::{Backend, TestApp, TestDb, execute_sql, settings, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
-use crate::web::{PEOPLE, WebTest, roomy};
 use crate::web_public::{page, subscribe, subscribe_form, wait_for_mail};
 
 /// Signs `email` up through the public form onto list `peru`, in `language`.

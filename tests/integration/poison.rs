@@ -11,10 +11,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use willay::domain::{CampaignStatus, DeliveryState};
 
+use crate::helpers::web::{WebTest, assert_error};
 use crate::helpers::{Backend, TestApp, TestDb, execute_sql, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
-use crate::web::{WebTest, assert_error};
 
 /// The issue's file: Ana's name was typed with Alt+Enter in Excel.
 pub(crate) const POISONED: &str = "email,name,language,region\n\
@@ -285,9 +285,10 @@ async fn the_api_folds_names_and_refuses_them_beyond_the_caps(backend: Backend) 
 /// the cap (only a hand-made request sends one: the field has `maxlength`)
 /// with the form again, storing nothing and echoing nothing back.
 async fn the_public_form_folds_names_and_refuses_them_beyond_the_cap(backend: Backend) {
-    let web = WebTest::start_with(backend, None, crate::web::roomy()).await;
+    let web = WebTest::start_with(backend, None, crate::helpers::web::roomy()).await;
     let form = web.client.get(web.url("/subscribe")).send().await.unwrap();
-    let (cookie, _) = crate::web::set_cookie(form.headers(), "willay_form").expect("a form cookie");
+    let (cookie, _) =
+        crate::helpers::web::set_cookie(form.headers(), "willay_form").expect("a form cookie");
     let sign_up = async |email: &str, name: &str| {
         let response = web
             .client

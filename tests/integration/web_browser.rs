@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use willay::app::App;
 use willay::web::WebConfig;
 
+use crate::helpers::web::WebTest;
 use crate::helpers::{Backend, TestDb, settings, shipped_locales};
-use crate::web::WebTest;
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 

@@ -8,10 +8,10 @@ use std::process::{Command, Stdio};
 use reqwest::StatusCode;
 use reqwest::header;
 
+use crate::helpers::web::{PEOPLE, WebTest, roomy, set_cookie};
 use crate::helpers::{Backend, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
-use crate::web::{PEOPLE, WebTest, roomy, set_cookie};
 
 /// The value of `name="csrf"` in a page.
 fn csrf_in(body: &str) -> String {

@@ -12,9 +12,9 @@ use willay::unsubscribe::UnsubscribeToken;
 use willay::web::{ConfirmSigner, ConfirmToken, PublicRateLimit, WebConfig};
 
 use crate::helpers::Backend;
+use crate::helpers::web::{PEOPLE, WebTest, roomy, set_cookie};
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
-use crate::web::{PEOPLE, WebTest, roomy, set_cookie};
 
 /// A page: status, `Content-Language`, body.
 pub(crate) async fn page(response: reqwest::Response) -> (StatusCode, String, String) {

@@ -3,10 +3,10 @@
 
 use reqwest::StatusCode;
 
+use crate::helpers::web::{WebTest, assert_error};
 use crate::helpers::{Backend, TestDb};
 use crate::on_both_backends;
 use crate::poison::willay;
-use crate::web::{WebTest, assert_error};
 
 /// A header of a million columns is refused at once, naming the limit; before,
 /// the repeated-column check compared each name with all before it (over a
@@ -26,7 +26,7 @@ async fn a_csv_with_a_million_columns_is_refused(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let (status, body) = crate::web::json_of(response).await;
+    let (status, body) = crate::helpers::web::json_of(response).await;
     assert_error(
         status,
         &body,

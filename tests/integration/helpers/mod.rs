@@ -15,6 +15,8 @@ use willay::worker::WorkerReport;
 
 use crate::smtp::SmtpServer;
 
+pub mod web;
+
 /// Which database a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -186,22 +188,7 @@ impl TestApp {
 
     /// Creates `list` if needed and imports `csv` into it as confirmed subscribers.
     pub async fn import(&self, csv: &str, list: &str) -> ImportReport {
-        let list = ListName::parse(list).unwrap();
-        self.app
-            .store
-            .ensure_list(&list, now_millis())
-            .await
-            .unwrap();
-        self.app
-            .import_subscribers(
-                csv.as_bytes(),
-                "test.csv",
-                Some(&list),
-                SubscriberStatus::Confirmed,
-                |_, _| {},
-            )
-            .await
-            .expect("import")
+        import_confirmed(&self.app, csv, list).await
     }
 
     /// Reach of one campaign.
@@ -217,22 +204,50 @@ impl TestApp {
 
     /// Runs a worker until nothing is left to do.
     pub async fn run_worker(&self) -> WorkerReport {
-        self.run_worker_with(WorkerArgs {
-            concurrency: 4,
-            until_idle: true,
-            ..WorkerArgs::default()
-        })
-        .await
+        run_worker_until_idle(&self.app).await
     }
 
     pub async fn run_worker_with(&self, args: WorkerArgs) -> WorkerReport {
-        self.app
-            .worker(&args)
-            .expect("worker")
-            .run(tokio_util::sync::CancellationToken::new())
-            .await
-            .expect("worker run")
+        run_worker_with(&self.app, args).await
     }
+}
+
+/// Creates `list` if needed and imports `csv` into it as confirmed subscribers:
+/// the one import every harness (`TestApp`, `web::WebTest`) uses.
+pub async fn import_confirmed(app: &App, csv: &str, list: &str) -> ImportReport {
+    let list = ListName::parse(list).unwrap();
+    app.store.ensure_list(&list, now_millis()).await.unwrap();
+    app.import_subscribers(
+        csv.as_bytes(),
+        "test.csv",
+        Some(&list),
+        SubscriberStatus::Confirmed,
+        |_, _| {},
+    )
+    .await
+    .expect("import")
+}
+
+/// Runs a worker of `app` until nothing is left to do.
+pub async fn run_worker_until_idle(app: &App) -> WorkerReport {
+    run_worker_with(
+        app,
+        WorkerArgs {
+            concurrency: 4,
+            until_idle: true,
+            ..WorkerArgs::default()
+        },
+    )
+    .await
+}
+
+/// Runs a worker of `app` with `args`.
+pub async fn run_worker_with(app: &App, args: WorkerArgs) -> WorkerReport {
+    app.worker(&args)
+        .expect("worker")
+        .run(tokio_util::sync::CancellationToken::new())
+        .await
+        .expect("worker run")
 }
 
 /// `table.column` of every column, in every table, whose text contains
