@@ -17,11 +17,12 @@ use willay::unsubscribe::{
 };
 use willay::web::{ConfirmSigner, ConfirmToken};
 
+use crate::helpers::web::page;
 use crate::helpers::web::{PEOPLE, WebTest, roomy};
 use crate::helpers::{Backend, TestApp, TestDb, execute_sql, settings, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
-use crate::web_public::{page, subscribe, subscribe_form, wait_for_mail};
+use crate::web_public::{subscribe, subscribe_form, wait_for_mail};
 
 /// Signs `email` up through the public form onto list `peru`, in `language`.
 async fn sign_up(t: &WebTest, email: &str, language: &str) {

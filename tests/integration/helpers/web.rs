@@ -154,6 +154,40 @@ impl Drop for WebTest {
     }
 }
 
+/// A page: status, `Content-Language`, body.
+pub type Page = (StatusCode, String, String);
+
+/// Reads `response` as a page.
+pub async fn page(response: reqwest::Response) -> Page {
+    let status = response.status();
+    let lang = response
+        .headers()
+        .get(header::CONTENT_LANGUAGE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, lang, response.text().await.unwrap())
+}
+
+/// Sending a request built in a test, in one step: every fetch either
+/// answers or fails the test.
+pub trait Fetch {
+    /// Sends the request; its response.
+    async fn fetch(self) -> reqwest::Response;
+    /// Sends the request; the page it answers.
+    async fn page(self) -> Page;
+}
+
+impl Fetch for reqwest::RequestBuilder {
+    async fn fetch(self) -> reqwest::Response {
+        self.send().await.expect("the server answers")
+    }
+
+    async fn page(self) -> Page {
+        page(self.fetch().await).await
+    }
+}
+
+/// Returns JSON of a response: its status and body (Null when empty).
 pub async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.unwrap();
@@ -183,6 +217,33 @@ pub fn roomy() -> WebConfig {
             burst: std::num::NonZeroU32::new(1000).unwrap(),
         },
         ..WebConfig::default()
+    }
+}
+
+/// A request the API must refuse: (what it shows, method, path, JSON body,
+/// the status and error code expected).
+pub type Refusal<'a> = (
+    &'a str,
+    reqwest::Method,
+    String,
+    Option<Value>,
+    StatusCode,
+    &'a str,
+);
+
+impl WebTest {
+    /// Sends each request of `cases` and checks it is refused as its row says,
+    /// with a message; a failure names the row.
+    pub async fn assert_refusals(&self, cases: Vec<Refusal<'_>>) {
+        for (story, method, path, body, expected, code) in cases {
+            let (status, answer) = self.api(method, &path, body).await;
+            assert_eq!(status, expected, "{story}: {answer}");
+            assert_eq!(answer["error"], code, "{story}: {answer}");
+            assert!(
+                answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{story}: {answer}"
+            );
+        }
     }
 }
 

@@ -23,50 +23,42 @@ async fn campaigns_through_the_api(backend: Backend) {
     assert_eq!(preview["locale"], "qu");
     assert_eq!(preview["subject"], expected.subject.as_str());
     assert_eq!(preview["html"], expected.html.as_str());
-    let (status, body) = t.get("/api/messages/no-such-message/preview").await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_message",
-    );
-
-    let (status, body) = t
-        .post(
-            "/api/campaigns",
-            json!({"message_id": "nope", "lists": ["peru"]}),
-        )
-        .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_message",
-    );
-    let (status, body) = t
-        .post(
-            "/api/campaigns",
-            json!({"message_id": "survivor-rights", "lists": []}),
-        )
-        .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_request",
-    );
-    let (status, body) = t
-        .post(
-            "/api/campaigns",
-            json!({"message_id": "survivor-rights", "lists": ["nope"]}),
-        )
-        .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_list",
-    );
+    let (get, post) = (reqwest::Method::GET, reqwest::Method::POST);
+    t.assert_refusals(vec![
+        (
+            "previewing a message the catalogue lacks",
+            get.clone(),
+            "/api/messages/no-such-message/preview".into(),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_message",
+        ),
+        (
+            "a campaign of a message the catalogue lacks",
+            post.clone(),
+            "/api/campaigns".into(),
+            Some(json!({"message_id": "nope", "lists": ["peru"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_message",
+        ),
+        (
+            "a campaign to no list",
+            post.clone(),
+            "/api/campaigns".into(),
+            Some(json!({"message_id": "survivor-rights", "lists": []})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            "a campaign to a list that does not exist",
+            post.clone(),
+            "/api/campaigns".into(),
+            Some(json!({"message_id": "survivor-rights", "lists": ["nope"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_list",
+        ),
+    ])
+    .await;
 
     let (status, created) = t
         .post(
@@ -83,10 +75,25 @@ async fn campaigns_through_the_api(backend: Backend) {
     let id = campaign["id"].as_i64().unwrap();
     let path = |action: &str| format!("/api/campaigns/{id}/{action}");
 
-    let (status, body) = t.post(&path("pause"), json!({})).await;
-    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
-    let (status, body) = t.post(&path("resume"), json!({})).await;
-    assert_error(status, &body, StatusCode::CONFLICT, "invalid_transition");
+    t.assert_refusals(vec![
+        (
+            "pausing a draft",
+            post.clone(),
+            path("pause"),
+            Some(json!({})),
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        ),
+        (
+            "resuming a draft",
+            post.clone(),
+            path("resume"),
+            Some(json!({})),
+            StatusCode::CONFLICT,
+            "invalid_transition",
+        ),
+    ])
+    .await;
     let (status, scheduled) = t
         .post(
             &path("schedule"),
@@ -169,10 +176,25 @@ async fn campaigns_through_the_api(backend: Backend) {
         (status, one["messages_delivered"].as_i64()),
         (StatusCode::OK, Some(4))
     );
-    let (status, body) = t.get("/api/reach?campaign=999999").await;
-    assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
-    let (status, body) = t.get("/api/reach/daily?campaign=999999").await;
-    assert_error(status, &body, StatusCode::NOT_FOUND, "campaign_not_found");
+    t.assert_refusals(vec![
+        (
+            "the reach of a campaign that does not exist",
+            get.clone(),
+            "/api/reach?campaign=999999".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "campaign_not_found",
+        ),
+        (
+            "the daily reach of a campaign that does not exist",
+            get.clone(),
+            "/api/reach/daily?campaign=999999".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "campaign_not_found",
+        ),
+    ])
+    .await;
     let (status, daily) = t.get("/api/reach/daily").await;
     assert_eq!(status, StatusCode::OK);
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();

@@ -9,24 +9,34 @@ async fn lists_and_subscribers_through_the_api(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{list}");
     assert_eq!(list["name"], "huancavelica-2026");
-    let (status, body) = t
-        .post("/api/lists", json!({"name": "huancavelica-2026"}))
-        .await;
-    assert_error(status, &body, StatusCode::CONFLICT, "list_exists");
-    let (status, body) = t.post("/api/lists", json!({"name": "  "})).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_list_name",
-    );
-    let (status, body) = t.post("/api/lists", json!({"nombre": "x"})).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_body",
-    );
+    let post = reqwest::Method::POST;
+    t.assert_refusals(vec![
+        (
+            "a list of the same name",
+            post.clone(),
+            "/api/lists".into(),
+            Some(json!({"name": "huancavelica-2026"})),
+            StatusCode::CONFLICT,
+            "list_exists",
+        ),
+        (
+            "a blank list name",
+            post.clone(),
+            "/api/lists".into(),
+            Some(json!({"name": "  "})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_list_name",
+        ),
+        (
+            "a body without a name",
+            post.clone(),
+            "/api/lists".into(),
+            Some(json!({"nombre": "x"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+    ])
+    .await;
     let response = t
         .client
         .post(t.url("/api/lists"))
@@ -46,41 +56,41 @@ async fn lists_and_subscribers_through_the_api(backend: Backend) {
     assert_eq!(rosa["language"], "quz-PE");
     assert_eq!(rosa["status"], "confirmed");
     assert_eq!(rosa["lists"], json!(["huancavelica-2026"]));
-    let (status, body) = t
-        .post("/api/subscribers", json!({"email": "rosa@example.org"}))
-        .await;
-    assert_error(status, &body, StatusCode::CONFLICT, "subscriber_exists");
-    let (status, body) = t.post("/api/subscribers", json!({"email": "rosa@"})).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_email",
-    );
-    let (status, body) = t
-        .post(
-            "/api/subscribers",
-            json!({"email": "ana@example.org", "lists": ["nope"]}),
-        )
-        .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_list",
-    );
-    let (status, body) = t
-        .post(
-            "/api/subscribers",
-            json!({"email": "ana@example.org", "status": "bounced"}),
-        )
-        .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_status",
-    );
+    t.assert_refusals(vec![
+        (
+            "the same address again, in other case",
+            post.clone(),
+            "/api/subscribers".into(),
+            Some(json!({"email": "rosa@example.org"})),
+            StatusCode::CONFLICT,
+            "subscriber_exists",
+        ),
+        (
+            "an address without a domain",
+            post.clone(),
+            "/api/subscribers".into(),
+            Some(json!({"email": "rosa@"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_email",
+        ),
+        (
+            "a list that does not exist",
+            post.clone(),
+            "/api/subscribers".into(),
+            Some(json!({"email": "ana@example.org", "lists": ["nope"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_list",
+        ),
+        (
+            "a status only delivery may set",
+            post.clone(),
+            "/api/subscribers".into(),
+            Some(json!({"email": "ana@example.org", "status": "bounced"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_status",
+        ),
+    ])
+    .await;
 
     let id = rosa["id"].as_i64().unwrap();
     let (status, shown) = t.get(&format!("/api/subscribers/{id}")).await;
@@ -99,36 +109,51 @@ async fn lists_and_subscribers_through_the_api(backend: Backend) {
         (changed["language"].as_str(), changed["region"].as_str()),
         (Some("es"), Some("Ayacucho"))
     );
-    let (status, body) = patch(json!({"language": "español!!"})).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_language",
-    );
-    let (status, body) = patch(json!({"status": "bounced"})).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_status",
-    );
+    let patch_method = reqwest::Method::PATCH;
+    t.assert_refusals(vec![
+        (
+            "a language tag that is not one",
+            patch_method.clone(),
+            rosa_path.clone(),
+            Some(json!({"language": "español!!"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_language",
+        ),
+        (
+            "a status only delivery may set",
+            patch_method.clone(),
+            rosa_path.clone(),
+            Some(json!({"status": "bounced"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_status",
+        ),
+    ])
+    .await;
     let (status, changed) = patch(json!({"status": "unsubscribed"})).await;
     assert_eq!(
         (status, changed["status"].as_str()),
         (StatusCode::OK, Some("unsubscribed"))
     );
     // Only the person can come back, through the double opt-in form.
-    let (status, body) = patch(json!({"status": "confirmed"})).await;
-    assert_error(status, &body, StatusCode::CONFLICT, "status_conflict");
-    let (status, body) = t
-        .api(
-            reqwest::Method::PATCH,
-            "/api/subscribers/999999",
+    t.assert_refusals(vec![
+        (
+            "confirming an unsubscribed person",
+            patch_method.clone(),
+            rosa_path.clone(),
+            Some(json!({"status": "confirmed"})),
+            StatusCode::CONFLICT,
+            "status_conflict",
+        ),
+        (
+            "changing a subscriber who does not exist",
+            patch_method,
+            "/api/subscribers/999999".into(),
             Some(json!({"region": "Ica"})),
-        )
-        .await;
-    assert_error(status, &body, StatusCode::NOT_FOUND, "subscriber_not_found");
+            StatusCode::NOT_FOUND,
+            "subscriber_not_found",
+        ),
+    ])
+    .await;
 
     // CSV upload: bad lines are reported by number, good ones imported.
     let csv = "email,name,language,region\nana@example.org,Ana,es,Ica\nnot-an-address,X,es,Ica\nluz@example.org,Luz,en,Lima\n";
