@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::helpers::{TestDb, shipped_locales};
+use crate::smtp::SmtpServer;
 
 /// Three people, each name and address unique enough to search a log for.
 pub const PEOPLE: &str = "email,name,language,region\n\
@@ -51,6 +52,21 @@ impl Willay<'_> {
             .env("WILLAY_LOG", "error")
             .env("RUST_BACKTRACE", "0");
         command
+    }
+
+    /// A command like [`Willay::command`] sending to the relay at `smtp`.
+    pub fn command_to(&self, smtp: &SmtpServer) -> Command {
+        let mut command = self.command();
+        command.env("WILLAY_SMTP_URL", smtp.url());
+        command
+    }
+
+    /// Runs `willay ARGS`, whatever its end: for tests of failing commands.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command()
+            .args(args)
+            .output()
+            .expect("the willay binary runs")
     }
 
     /// Runs `willay ARGS` and checks it succeeds.

@@ -4,29 +4,17 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::{Backend, TestDb, shipped_locales};
+use crate::binary::Willay;
+use crate::helpers::{Backend, TestDb};
 use crate::on_both_backends;
 
 /// The binary in `dir` on database `db`, with the shipped catalogue.
 fn willay(dir: &Path, db: &TestDb, args: &[&str]) -> Output {
-    command(dir, db)
-        .args(args)
-        .output()
-        .expect("the willay binary runs")
+    Willay { dir, db }.run(args)
 }
 
 fn command(dir: &Path, db: &TestDb) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
-    command
-        .current_dir(dir)
-        .env("DATABASE_URL", &db.url)
-        .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_OUTBOX", dir.join("outbox"))
-        .env_remove("WILLAY_SMTP_URL")
-        .env("NO_COLOR", "1")
-        .env("WILLAY_LOG", "error")
-        .env("RUST_BACKTRACE", "0");
-    command
+    Willay { dir, db }.command()
 }
 
 fn text(output: &Output) -> (String, String) {

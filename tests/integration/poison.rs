@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use reqwest::StatusCode;
 use serde_json::json;
 use willay::domain::{CampaignStatus, DeliveryState};
 
+use crate::binary::Willay;
 use crate::helpers::web::{WebTest, assert_error};
 use crate::helpers::{Backend, TestApp, TestDb, execute_sql, shipped_locales};
 use crate::on_both_backends;
@@ -24,22 +25,12 @@ pub(crate) const POISONED: &str = "email,name,language,region\n\
 
 /// The binary in `dir` on `db`, sending to `smtp`.
 pub(crate) fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
-    command
-        .current_dir(dir)
-        .env("DATABASE_URL", &db.url)
-        .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_OUTBOX", dir.join("outbox"))
-        .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
-        .env("NO_COLOR", "1")
-        .env("WILLAY_LOG", "error")
-        .env("RUST_BACKTRACE", "0")
-        .args(args);
-    match smtp {
-        Some(smtp) => command.env("WILLAY_SMTP_URL", smtp.url()),
-        None => command.env_remove("WILLAY_SMTP_URL"),
+    let willay = Willay { dir, db };
+    let mut command = match smtp {
+        Some(smtp) => willay.command_to(smtp),
+        None => willay.command(),
     };
-    command.output().expect("the willay binary runs")
+    command.args(args).output().expect("the willay binary runs")
 }
 
 pub(crate) fn succeeded(output: &Output) -> (String, String) {

@@ -3,31 +3,30 @@
 //! in the queue with `willay campaigns retry`: the real binary against the
 //! loopback SMTP server.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use willay::domain::{CampaignStatus, DeliveryState};
 
-use crate::helpers::{Backend, TestApp, shipped_locales};
+use crate::binary::Willay;
+use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 use crate::scale_out::{message_id_counts, scheduled_campaign};
 use crate::smtp::SmtpServer;
 
 /// `willay ARGS` on the test's database, sending to `smtp`.
 fn willay(t: &TestApp, smtp: &SmtpServer, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_willay"))
-        .current_dir(t.dir.path())
-        .env("DATABASE_URL", &t._db.url)
-        .env("WILLAY_SMTP_URL", smtp.url())
-        .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
-        .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
-        // Not at example.org, where the recipients are: the test looks for their addresses.
-        .env("WILLAY_FROM", "Colectivo Willay <noticias@willay.test>")
-        .env("WILLAY_LOG", "warn")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("the willay binary runs")
+    Willay {
+        dir: t.dir.path(),
+        db: &t._db,
+    }
+    .command_to(smtp)
+    .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
+    // Not at example.org, where the recipients are: the test looks for their addresses.
+    .env("WILLAY_FROM", "Colectivo Willay <noticias@willay.test>")
+    .env("WILLAY_LOG", "warn")
+    .args(args)
+    .output()
+    .expect("the willay binary runs")
 }
 
 fn worker(t: &TestApp, smtp: &SmtpServer) -> (Option<i32>, String, String) {

@@ -5,7 +5,8 @@ use std::process::Command;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestDb, shipped_locales};
+use crate::binary::Willay;
+use crate::helpers::{Backend, TestDb};
 use crate::poison::{POISONED, succeeded, willay};
 use crate::smtp::SmtpServer;
 
@@ -26,18 +27,17 @@ async fn serve_keeps_its_web_side_when_the_worker_stops() {
     let create = ["campaigns", "create", "--message", "survivor-rights"];
     succeeded(&run(&[&create[..], &["--list", "t", "--at", &now]].concat()));
 
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_willay"))
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &db.url)
-        .env("WILLAY_LOCALES", shipped_locales())
-        .env("WILLAY_SMTP_URL", smtp.url())
-        // Plain http on loopback: the links it would mail need not be https here.
-        .env("WILLAY_ALLOW_INSECURE_LINKS", "1")
-        .env("WILLAY_LOG", "error")
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut serve = Willay {
+        dir: dir.path(),
+        db: &db,
+    }
+    .command_to(&smtp)
+    // Plain http on loopback: the links it would mail need not be https here.
+    .env("WILLAY_ALLOW_INSECURE_LINKS", "1")
+    .args(["serve", "--bind", "127.0.0.1:0"])
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut lines = BufReader::new(serve.stderr.take().unwrap()).lines();
     let mut address = None;
     let mut said = Vec::new();
