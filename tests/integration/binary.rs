@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::helpers::{TestDb, shipped_locales};
-use crate::smtp::SmtpServer;
 
 /// Three people, each name and address unique enough to search a log for.
 pub const PEOPLE: &str = "email,name,language,region\n\
@@ -54,10 +53,10 @@ impl Willay<'_> {
         command
     }
 
-    /// A command like [`Willay::command`] sending to the relay at `smtp`.
-    pub fn command_to(&self, smtp: &SmtpServer) -> Command {
+    /// A command like [`Willay::command`] sending to the relay at `relay_url`.
+    pub fn command_to(&self, relay_url: &str) -> Command {
         let mut command = self.command();
-        command.env("WILLAY_SMTP_URL", smtp.url());
+        command.env("WILLAY_SMTP_URL", relay_url);
         command
     }
 

@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::binary::Willay;
 use crate::helpers::{Backend, TestApp, shipped_locales};
 use crate::scale_out::{message_id_counts, scheduled_campaign};
 use crate::smtp::SmtpServer;
@@ -74,23 +75,21 @@ impl Worker {
 
     /// Sending to `smtp_url`, or to the outbox without one.
     fn spawn_to(t: &TestApp, smtp_url: Option<String>, extra: &[&str]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_willay"));
+        let willay = Willay {
+            dir: t.dir.path(),
+            db: &t._db,
+        };
+        let mut command = match smtp_url {
+            Some(url) => willay.command_to(&url),
+            None => willay.command(),
+        };
         command
-            .env("DATABASE_URL", &t._db.url)
-            .env("WILLAY_LOCALES", shipped_locales())
-            .env("WILLAY_OUTBOX", t.dir.path().join("outbox"))
             .env("WILLAY_SECRET", SECRET)
-            .env("WILLAY_PUBLIC_URL", "https://willay.example.org/")
             .env("WILLAY_LOG", "warn")
-            .env("NO_COLOR", "1")
             .args(["worker", "--until-idle", "--concurrency", "8"])
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        match smtp_url {
-            Some(url) => command.env("WILLAY_SMTP_URL", url),
-            None => command.env_remove("WILLAY_SMTP_URL"),
-        };
         let mut child = command.spawn().expect("a worker process starts");
         let stderr = Arc::new(Mutex::new(String::new()));
         let pipe = child.stderr.take().unwrap();

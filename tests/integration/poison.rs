@@ -27,7 +27,7 @@ pub(crate) const POISONED: &str = "email,name,language,region\n\
 pub(crate) fn willay(dir: &Path, db: &TestDb, smtp: Option<&SmtpServer>, args: &[&str]) -> Output {
     let willay = Willay { dir, db };
     let mut command = match smtp {
-        Some(smtp) => willay.command_to(smtp),
+        Some(smtp) => willay.command_to(&smtp.url()),
         None => willay.command(),
     };
     command.args(args).output().expect("the willay binary runs")

@@ -19,7 +19,7 @@ fn willay(t: &TestApp, smtp: &SmtpServer, args: &[&str]) -> Output {
         dir: t.dir.path(),
         db: &t._db,
     }
-    .command_to(smtp)
+    .command_to(&smtp.url())
     .env("WILLAY_SECRET", "test-signing-key-of-32-bytes-at-least")
     // Not at example.org, where the recipients are: the test looks for their addresses.
     .env("WILLAY_FROM", "Colectivo Willay <noticias@willay.test>")

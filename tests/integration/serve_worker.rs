@@ -31,7 +31,7 @@ async fn serve_keeps_its_web_side_when_the_worker_stops() {
         dir: dir.path(),
         db: &db,
     }
-    .command_to(&smtp)
+    .command_to(&smtp.url())
     // Plain http on loopback: the links it would mail need not be https here.
     .env("WILLAY_ALLOW_INSECURE_LINKS", "1")
     .args(["serve", "--bind", "127.0.0.1:0"])
