@@ -20,11 +20,14 @@ mod views;
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
 
 pub use api::{IMPORT_BODY_LIMIT, api_routes};
 pub use confirm::{ConfirmLink, ConfirmSigner, ConfirmToken, ConfirmTokenError};
@@ -50,6 +53,7 @@ pub fn router(state: WebState) -> Router {
         .merge(monitor::routes())
         .merge(limited)
         .with_state(state)
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // No browser may guess a type other than the one declared (a CSV or
         // JSON answer rendered as HTML would run what a stranger typed).
         .layer(SetResponseHeaderLayer::overriding(
@@ -66,6 +70,18 @@ pub fn router(state: WebState) -> Router {
     } else {
         router
     }
+}
+
+/// A request's span: its method and the route it matched (`/u/{token}`),
+/// never its path or query, which hold link tokens and search text, nor its
+/// headers (cookies, bearer tokens). Status and latency come as the span's
+/// closing event.
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// One year, the value browsers' preload lists ask for; not for subdomains,

@@ -64,6 +64,7 @@ pub struct Claimer {
 
 impl Claimer {
     /// Claims and queues batches until stopped, idle (with `until_idle`) or failing.
+    #[tracing::instrument(name = "claim", skip_all)]
     pub async fn run(self) -> Claimed {
         let mut claimed = Claimed::default();
         let mut campaigns: HashMap<i64, Arc<str>> = HashMap::new();
@@ -94,6 +95,7 @@ impl Claimer {
     }
 
     /// One round; `Ok(false)` when the worker should stop.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn round(
         &self,
         claimed: &mut Claimed,

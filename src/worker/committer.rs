@@ -59,6 +59,7 @@ const LONGEST_RETRY: Duration = Duration::from_secs(5);
 /// meanwhile so that nothing more is sent that could not be recorded. Only
 /// once `give_up` fires (the shutdown deadline) are unwritten outcomes
 /// abandoned, with the error that kept them out.
+#[tracing::instrument(skip_all)]
 pub async fn commit_outcomes(
     store: Store,
     bounce_threshold: i64,
@@ -166,6 +167,7 @@ async fn linger(settled: &mut mpsc::Receiver<Settled>, batch: &mut Vec<Settled>)
 ///
 /// Writing a batch again is harmless: each write is guarded by the row still
 /// being `sending` under its owner.
+#[tracing::instrument(skip_all, fields(outcomes = batch.len()))]
 async fn write(
     store: &Store,
     mut batch: Vec<Settled>,

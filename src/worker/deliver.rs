@@ -21,6 +21,8 @@ use crate::unsubscribe::UnsubscribeToken;
 impl Worker {
     /// Renders and sends one delivery; every failure becomes an outcome, a
     /// panic too: one bad row must not lose the outcomes settled beside it.
+    // Ids only: the job holds the recipient's address and name.
+    #[tracing::instrument(skip_all, fields(delivery_id = job.delivery.id, campaign_id = job.delivery.campaign_id))]
     pub(super) async fn deliver(&self, job: Job) -> Settled {
         let delivery = &job.delivery;
         let outcome = caught(

@@ -248,6 +248,7 @@ impl Worker {
     }
 
     /// Runs until `shutdown` fires (or, with `until_idle`, until nothing is left).
+    #[tracing::instrument(skip_all, fields(worker = %self.id))]
     pub async fn run(&self, shutdown: CancellationToken) -> Result<WorkerReport, WorkerError> {
         tracing::info!(worker = %self.id, transport = %self.transport.describe(),
             concurrency = self.settings.concurrency, "worker started");

@@ -119,7 +119,8 @@ async fn a_traced_send_over_an_authenticated_relay_logs_no_secret_and_nobody(bac
 
 /// `willay serve` at trace level through a sign-up, its confirmation mail over
 /// the authenticated relay, the confirm link, a campaign and its one-click
-/// unsubscribe: nobody's details, no password, no token in the log.
+/// unsubscribe: nobody's details, no password, no token or query in the log,
+/// and each request's span names the route it matched.
 #[tokio::test]
 async fn a_traced_serve_logs_no_secret_nobody_and_no_link_token() {
     let dir = tempfile::tempdir().unwrap();
@@ -173,18 +174,42 @@ async fn a_traced_serve_logs_no_secret_nobody_and_no_link_token() {
     smtp.wait_for_messages(2);
     let unsubscribe_token = smtp.messages().remove(1).unsubscribe_token();
     let unsubscribe = format!("{address}/u/{unsubscribe_token}");
+    let opened = client
+        .get(format!("{unsubscribe}?lang=es&ref={QUERY_MARK}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(opened.status().is_success(), "{opened:?}");
     open_and_post(&client, &unsubscribe, &[("List-Unsubscribe", "One-Click")]).await;
 
     let (_, log) = serve.stop();
+    // Each request has its span, named by the route it matched, not its path.
+    for route in ["/subscribe", "/confirm/{token}", "/u/{token}"] {
+        assert!(
+            log.contains(&format!("request{{method=GET route=\"{route}\"}}")),
+            "no request span for {route}:\n{log}"
+        );
+    }
+    assert!(
+        log.lines().any(
+            |line| line.contains(r#"request{method=POST route="/u/{token}"}"#)
+                && line.contains("finished processing request")
+                && line.contains("status=200")
+        ),
+        "the one-click post's span closes with its status:\n{log}"
+    );
     let mut words = secrets();
     words.extend(personal_words(&[
         "wayra.condori@example.net",
         "Wayra Condori",
         "Puno",
     ]));
-    words.extend([confirm_token, unsubscribe_token]);
+    words.extend([confirm_token, unsubscribe_token, QUERY_MARK.to_owned()]);
     assert_holds_none(&log, &words);
 }
+
+/// A query parameter no page reads, to show the log never copies a query.
+const QUERY_MARK: &str = "query-mark-7qz";
 
 /// `willay worker 2>&1 | head`: once `head` has gone, every write to stdout
 /// and stderr fails. The worker still finishes its campaign and exits 0.
