@@ -7,8 +7,11 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::headers::authorization::Bearer;
+use axum_extra::headers::{Authorization, HeaderMapExt};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -121,15 +124,11 @@ impl FromRequestParts<WebState> for ApiCaller {
 impl ApiCaller {
     /// The caller whose `Authorization: Bearer` token `headers` carry, or 401.
     pub async fn of(headers: &HeaderMap, store: &Store) -> Result<Self, ApiError> {
-        let presented = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, token) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then_some(token)
-            })
+        // A missing or malformed header is the same 401 as a wrong token.
+        let bearer = headers
+            .typed_get::<Authorization<Bearer>>()
             .ok_or(ApiError::Unauthorized)?;
-        let token = authenticate(store, presented)
+        let token = authenticate(store, bearer.token())
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(Self {
@@ -140,23 +139,21 @@ impl ApiCaller {
 
 /// The value of cookie `name` in the request, if sent.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, Secure on https, whole site.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
-    ))
-    .expect("cookie values are base64url")
+    let cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie values are base64url")
 }
 
 /// A logged-in dashboard user.
@@ -210,6 +207,7 @@ pub fn form_token_ok(headers: &HeaderMap, presented: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn reads_cookies_among_others() {
