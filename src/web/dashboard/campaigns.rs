@@ -270,26 +270,37 @@ pub(super) async fn new_campaign(
     page(StatusCode::OK, body)
 }
 
+/// The new-campaign form as posted.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct NewCampaignForm {
+    csrf: String,
+    message: String,
+    name: String,
+    /// One value per ticked list checkbox.
+    lists: Vec<String>,
+    /// `draft`, `now` or `at`.
+    when: String,
+    at: String,
+}
+
 /// `POST /dashboard/campaigns`: creates a campaign (a draft, now, or at a time).
-pub(super) async fn create(State(state): State<WebState>, staff: Staff, body: String) -> Response {
-    // Parsed by hand: the list checkboxes repeat a key, which serde_urlencoded cannot collect.
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
+pub(super) async fn create(
+    State(state): State<WebState>,
+    staff: Staff,
+    // axum-extra's `Form`: the list checkboxes repeat a key, which axum's cannot collect.
+    form: Result<axum_extra::extract::Form<NewCampaignForm>, axum_extra::extract::FormRejection>,
+) -> Response {
+    let Ok(axum_extra::extract::Form(form)) = form else {
+        return forged(Some(&staff));
     };
-    if !staff.csrf_ok(field("csrf")) {
+    if !staff.csrf_ok(&form.csrf) {
         return forged(Some(&staff));
     }
-    let lists = match fields
+    let lists = match form
+        .lists
         .iter()
-        .filter(|(k, _)| k == "lists")
-        .map(|(_, v)| ListName::parse(v))
+        .map(|name| ListName::parse(name))
         .collect::<Result<Vec<_>, _>>()
     {
         Ok(lists) => lists,
@@ -300,9 +311,9 @@ pub(super) async fn create(State(state): State<WebState>, staff: Staff, body: St
             );
         }
     };
-    let at = match field("when") {
+    let at = match form.when.as_str() {
         "now" => Some(Utc::now()),
-        "at" => match state.config.parse_local(field("at")) {
+        "at" => match state.config.parse_local(&form.at) {
             Ok(Some(at)) => Some(at),
             Ok(None) => {
                 return failed(
@@ -318,9 +329,9 @@ pub(super) async fn create(State(state): State<WebState>, staff: Staff, body: St
         _ => None,
     };
     let request = CampaignRequest {
-        message_id: field("message").to_owned(),
+        message_id: form.message,
         lists,
-        name: Some(field("name").to_owned()),
+        name: Some(form.name),
         at,
     };
     match state.app.create_campaign(&request).await {

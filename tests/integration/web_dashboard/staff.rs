@@ -372,7 +372,29 @@ async fn failed_messages_are_retried_from_the_campaign_page(backend: Backend) {
     );
 }
 
+/// The new-campaign form's list checkboxes repeat one key: every ticked list is
+/// the campaign's, in order (the form was parsed by hand before axum-extra's `Form`).
+async fn a_campaign_from_the_dashboard_goes_to_every_ticked_list(backend: Backend) {
+    let t = WebTest::start(backend).await;
+    t.import(PEOPLE, "peru").await;
+    t.import(PEOPLE, "cusco").await;
+    let session = session_of(&t).await;
+    let (_, overview) = get_page(&t, &session, "/dashboard").await;
+    let csrf = csrf_in(&overview);
+    let body = format!(
+        "csrf={csrf}&message=survivor-rights&lists=peru&lists=cusco&name=Dos+listas&when=draft"
+    );
+    let response = post_form(&t, &session, "/dashboard/campaigns", body).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let campaign = &t.app.store.campaigns().await.unwrap()[0];
+    assert_eq!(campaign.name, "Dos listas");
+    let mut lists = campaign.lists.clone();
+    lists.sort();
+    assert_eq!(lists, ["cusco", "peru"]);
+}
+
 on_both_backends!(
+    a_campaign_from_the_dashboard_goes_to_every_ticked_list,
     staff_log_in_create_a_campaign_and_log_out,
     the_dashboard_steers_a_campaign_and_says_what_it_cannot_do,
     failed_messages_are_retried_from_the_campaign_page,
