@@ -7,7 +7,7 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use lettre::message::Mailbox;
 use willay::catalogue::Catalogue;
-use willay::mail::{DeliveryKey, Identity};
+use willay::mail::{DeliveryKey, MessageComposer};
 use willay::render::{Personalisation, Renderer};
 
 fn renderer() -> Renderer {
@@ -16,8 +16,8 @@ fn renderer() -> Renderer {
     Renderer::new(Arc::new(catalogue), "Jr. Ejemplo 123, Lima".into()).expect("renderer")
 }
 
-fn identity() -> Identity {
-    Identity {
+fn composer() -> MessageComposer {
+    MessageComposer {
         from: "Colectivo Willay <noticias@example.org>"
             .parse::<Mailbox>()
             .unwrap(),
@@ -31,7 +31,7 @@ const URL: &str = "https://willay.example.org/u/AQAAAAAAAAEMAAAAAAAAAAGLLtWWmtHN
 
 fn render(c: &mut Criterion) {
     let renderer = renderer();
-    let identity = identity();
+    let composer = composer();
     let mut group = c.benchmark_group("render");
     for (tag, name) in [
         ("es-PE", "María Elena Ccori"),
@@ -53,7 +53,7 @@ fn render(c: &mut Criterion) {
         };
         group.bench_function(format!("compose+format/{tag}"), |b| {
             b.iter(|| {
-                identity
+                composer
                     .compose(&email, key, "person@example.org", name, "AQAAAAAAAAEM")
                     .unwrap()
                     .formatted()

@@ -1,8 +1,10 @@
-//! Builds the application from settings: store, catalogue, renderer, identity.
+//! Builds the application from settings: store, catalogue, renderer, composer.
 //!
 //! The CLI and the tests both start here, so a test runs exactly what a user runs.
-//! Commands that never render (lists, imports, reach…) use [`App::connect`]
-//! and work wherever they are run, without the catalogue folder.
+//! Commands that never render (lists, imports, reach…) run on an
+//! `App<NoCatalogue>` from [`App::connect`] and work wherever they are run,
+//! without the catalogue folder; those that render ask for an [`App`] in their
+//! types, which only [`App::build`] makes.
 
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use lettre::message::Mailbox;
 
 use crate::catalogue::{Catalogue, CatalogueError};
 use crate::config::{Settings, WorkerArgs};
-use crate::mail::{Identity, Transport, TransportError, dkim};
+use crate::mail::{ComposeError, MessageComposer, Transport, TransportError, dkim};
 use crate::render::{RenderError, Renderer};
 use crate::store::{Store, StoreError};
 use crate::unsubscribe::{KEY_BYTES, SECRET_SETTING, TokenSigner};
@@ -28,6 +30,9 @@ pub enum AppError {
     /// A message cannot be rendered.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The rendered words do not make a MIME message.
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
     /// The transport cannot be set up.
     #[error(transparent)]
     Transport(#[from] TransportError),
@@ -42,21 +47,32 @@ pub enum AppError {
     /// A request that makes no sense (unknown message, empty audience…).
     #[error("{0}")]
     Invalid(String),
-    /// Rendering asked of an app started without the catalogue (a bug in the caller).
-    #[error("this command was started without the message catalogue")]
-    NoCatalogue,
+    /// A file could not be read or written: the disk's fault, not the request's.
+    #[error("{doing}: {error}")]
+    Io {
+        /// What was being done, with the file (`cannot read bounces.txt`).
+        doing: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
 }
 
-/// The running application's shared parts.
-pub struct App {
+/// What an app from [`App::connect`] renders with: nothing. Code that renders
+/// or reads the catalogue takes an [`App`] (its default, with the renderer).
+#[derive(Debug, Clone, Copy)]
+pub struct NoCatalogue;
+
+/// The running application's shared parts; `R` is what it renders with: the
+/// catalogue's renderer after [`App::build`], [`NoCatalogue`] after [`App::connect`].
+pub struct App<R = Arc<Renderer>> {
     /// The settings it was built from.
     pub settings: Settings,
     /// The database.
     pub store: Store,
-    /// The renderer (holding the catalogue); `None` when built by [`App::connect`].
-    renderer: Option<Arc<Renderer>>,
-    /// Sender identity for headers and links.
-    pub identity: Arc<Identity>,
+    /// The renderer (holding the catalogue), or [`NoCatalogue`].
+    renderer: R,
+    /// Builds the messages, as the organisation.
+    pub composer: Arc<MessageComposer>,
     /// Unsubscribe token signer.
     pub signer: TokenSigner,
     /// The installation's signing key (unsubscribe and confirmation links).
@@ -64,26 +80,56 @@ pub struct App {
 }
 
 impl App {
-    /// Connects, migrates, loads the catalogue and the signing key.
+    /// Loads the catalogue, then connects, migrates and loads the signing key.
     pub async fn build(settings: Settings) -> Result<Self, AppError> {
         // The catalogue first: a broken .ftl should fail fast, before any connection.
         let catalogue = Arc::new(Catalogue::load(&settings.locales)?);
         let renderer = Arc::new(Renderer::new(catalogue, settings.postal_address.clone())?);
-        Self::assemble(settings, Some(renderer)).await
+        App::assemble(settings, renderer).await
     }
 
+    /// The renderer.
+    pub fn renderer(&self) -> &Arc<Renderer> {
+        &self.renderer
+    }
+
+    /// The loaded catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        self.renderer.catalogue()
+    }
+
+    /// A worker with these flags, sending through the configured transport.
+    pub fn worker(&self, args: &WorkerArgs) -> Result<Worker, AppError> {
+        self.settings
+            .check_unsubscribe_links()
+            .map_err(|e| AppError::Setting {
+                name: "WILLAY_PUBLIC_URL",
+                reason: e.to_string(),
+            })?;
+        let settings = args.settings();
+        let transport = Transport::new(&self.settings.transport(settings.concurrency))?;
+        Ok(Worker::new(
+            self.store.clone(),
+            self.renderer.clone(),
+            self.composer.clone(),
+            self.signer.clone(),
+            transport,
+            settings,
+        ))
+    }
+}
+
+impl App<NoCatalogue> {
     /// Connects, migrates and loads the signing key, without the catalogue:
-    /// for work that never renders a message. Anything that needs the catalogue
-    /// then fails with [`AppError::NoCatalogue`].
+    /// for work that never renders a message.
     pub async fn connect(settings: Settings) -> Result<Self, AppError> {
-        Self::assemble(settings, None).await
+        App::assemble(settings, NoCatalogue).await
     }
+}
 
-    async fn assemble(
-        settings: Settings,
-        renderer: Option<Arc<Renderer>>,
-    ) -> Result<Self, AppError> {
-        let identity = Arc::new(identity(&settings)?);
+impl<R> App<R> {
+    async fn assemble(settings: Settings, renderer: R) -> Result<Self, AppError> {
+        let composer = Arc::new(composer(&settings)?);
         let store = Store::connect(&settings.database_url, &settings.pool()).await?;
         let key = match &settings.secret {
             Some(secret) => {
@@ -118,7 +164,7 @@ impl App {
             settings,
             store,
             renderer,
-            identity,
+            composer,
             signer: TokenSigner::new(&key),
             signing_key: key,
         })
@@ -128,48 +174,9 @@ impl App {
     pub fn signing_key(&self) -> &secrecy::SecretSlice<u8> {
         &self.signing_key
     }
-
-    /// The renderer, or [`AppError::NoCatalogue`] for an app built by [`App::connect`].
-    pub fn renderer(&self) -> Result<&Arc<Renderer>, AppError> {
-        self.renderer.as_ref().ok_or(AppError::NoCatalogue)
-    }
-
-    /// The loaded catalogue.
-    ///
-    /// # Panics
-    ///
-    /// If the app was built by [`App::connect`]: only [`App::build`] loads it,
-    /// and code that may run without it uses [`App::renderer`] instead.
-    pub fn catalogue(&self) -> &Catalogue {
-        self.renderer
-            .as_ref()
-            .expect("App::build loads the catalogue; App::connect does not")
-            .catalogue()
-    }
-
-    /// A worker with these flags, sending through the configured transport.
-    pub fn worker(&self, args: &WorkerArgs) -> Result<Worker, AppError> {
-        self.settings
-            .check_unsubscribe_links()
-            .map_err(|e| AppError::Setting {
-                name: "WILLAY_PUBLIC_URL",
-                reason: e.to_string(),
-            })?;
-        let renderer = self.renderer()?.clone();
-        let settings = args.settings();
-        let transport = Transport::new(&self.settings.transport(settings.concurrency))?;
-        Ok(Worker::new(
-            self.store.clone(),
-            renderer,
-            self.identity.clone(),
-            self.signer.clone(),
-            transport,
-            settings,
-        ))
-    }
 }
 
-fn identity(settings: &Settings) -> Result<Identity, AppError> {
+fn composer(settings: &Settings) -> Result<MessageComposer, AppError> {
     let from: Mailbox = settings.from.parse().map_err(|e| AppError::Setting {
         name: "WILLAY_FROM",
         reason: format!("`{}` is not a mailbox: {e}", settings.from),
@@ -201,7 +208,7 @@ fn identity(settings: &Settings) -> Result<Identity, AppError> {
         }
         None => None,
     };
-    Ok(Identity {
+    Ok(MessageComposer {
         from,
         unsubscribe_mailto,
         public_url: settings.public_url.clone(),

@@ -8,7 +8,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use crate::app::{App, AppError};
 use crate::domain::EmailAddress;
 use crate::import::LineNote;
-use crate::mail::refuses_the_address;
+use crate::mail::{MessageId, refuses_the_address};
 use crate::store::{BounceMark, now_millis};
 
 /// One hard bounce found in a file.
@@ -115,7 +115,9 @@ fn parse_report(message: &mail_parser::Message<'_>) -> ParsedBounces {
             "message/delivery-status" => status_text = Some(body),
             "message/feedback-report" => feedback = Some(body),
             "text/rfc822-headers" | "message/rfc822" => {
-                delivery = delivery.or_else(|| willay_message_id(&body));
+                delivery = delivery.or_else(|| {
+                    MessageId::find(&body).map(|id| (id.key.campaign_id, id.key.subscriber_id))
+                });
                 reported_to = reported_to.or_else(|| header_value(&body, "To"));
             }
             _ => {}
@@ -219,16 +221,16 @@ fn header_value(headers: &str, name: &str) -> Option<String> {
     })
 }
 
-/// (campaign, subscriber) from a `Message-ID: <willay.c{c}.s{s}@…>` line.
-fn willay_message_id(headers: &str) -> Option<(i64, i64)> {
-    let start = headers.find("<willay.c")? + "<willay.c".len();
-    let rest = &headers[start..];
-    let (campaign, rest) = rest.split_once(".s")?;
-    let (subscriber, _) = rest.split_once('@')?;
-    Some((campaign.parse().ok()?, subscriber.parse().ok()?))
+/// A bounce file's bytes; a file that cannot be read is the disk's fault,
+/// not a bad request.
+fn read_file(file: &Path) -> Result<Vec<u8>, AppError> {
+    std::fs::read(file).map_err(|error| AppError::Io {
+        doing: format!("cannot read {}", file.display()),
+        error,
+    })
 }
 
-impl App {
+impl<R> App<R> {
     /// Marks every hard bounce in `files` (address lists or DSN messages).
     pub async fn import_bounces(
         &self,
@@ -237,9 +239,7 @@ impl App {
         let mut report = BounceReport::default();
         for file in files {
             let file = file.as_ref();
-            let bytes = std::fs::read(file)
-                .map_err(|e| AppError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-            let parsed = parse_file(&bytes);
+            let parsed = parse_file(&read_file(file)?);
             for bounce in parsed.bounces {
                 match self
                     .store
@@ -296,20 +296,38 @@ impl App {
 mod tests {
     use super::*;
 
-    const DSN: &str = "From: MAILER-DAEMON@mx.example.net\r\n\
+    /// A `multipart/report` of `report_type` (RFC 6522): a note for people,
+    /// the machine-readable `report`, and the headers of the returned message.
+    fn report(from: &str, report_type: &str, report: &str, returned_headers: &str) -> String {
+        format!(
+            "From: {from}\r\n\
 To: noticias@example.org\r\n\
-Subject: Undelivered Mail Returned to Sender\r\n\
+Subject: a report\r\n\
 MIME-Version: 1.0\r\n\
-Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\
+Content-Type: multipart/report; report-type={report_type}; boundary=\"B\"\r\n\
 \r\n\
 --B\r\n\
 Content-Type: text/plain\r\n\
 \r\n\
-Your message could not be delivered.\r\n\
+A report for people.\r\n\
 --B\r\n\
-Content-Type: message/delivery-status\r\n\
+Content-Type: message/{report_type}\r\n\
 \r\n\
-Reporting-MTA: dns; mx.example.net\r\n\
+{report}\
+--B\r\n\
+Content-Type: text/rfc822-headers\r\n\
+\r\n\
+{returned_headers}\
+--B--\r\n"
+        )
+    }
+
+    /// A delivery status notification: one hard bounce, one delay.
+    fn dsn() -> String {
+        report(
+            "MAILER-DAEMON@mx.example.net",
+            "delivery-status",
+            "Reporting-MTA: dns; mx.example.net\r\n\
 \r\n\
 Final-Recipient: rfc822; gone@example.net\r\n\
 Action: failed\r\n\
@@ -317,16 +335,14 @@ Status: 5.1.1\r\n\
 \r\n\
 Final-Recipient: rfc822; slow@example.net\r\n\
 Action: delayed\r\n\
-Status: 4.4.1\r\n\
---B\r\n\
-Content-Type: text/rfc822-headers\r\n\
-\r\n\
-Message-ID: <willay.c3.s42@example.org>\r\n\
---B--\r\n";
+Status: 4.4.1\r\n",
+            "Message-ID: <willay.c3.s42@example.org>\r\n",
+        )
+    }
 
     #[test]
     fn reads_hard_bounces_from_a_dsn() {
-        let parsed = parse_file(DSN.as_bytes());
+        let parsed = parse_file(dsn().as_bytes());
         assert_eq!(parsed.bounces.len(), 1);
         assert_eq!(parsed.bounces[0].email.as_str(), "gone@example.net");
         assert_eq!(parsed.bounces[0].delivery, Some((3, 42)));
@@ -338,7 +354,7 @@ Message-ID: <willay.c3.s42@example.org>\r\n\
 
     #[test]
     fn a_refused_message_is_not_a_bounced_address() {
-        let spam = DSN.replace("Status: 5.1.1", "Status: 5.7.1");
+        let spam = dsn().replace("Status: 5.1.1", "Status: 5.7.1");
         let parsed = parse_file(spam.as_bytes());
         assert!(parsed.bounces.is_empty());
         assert_eq!(
@@ -348,43 +364,46 @@ Message-ID: <willay.c3.s42@example.org>\r\n\
     }
 
     /// An abuse report as feedback loops send them (RFC 5965 §2), recipient redacted.
-    const ARF: &str = "From: fbl@mx.example.net\r\n\
-To: noticias@example.org\r\n\
-Subject: FW: complaint\r\n\
-MIME-Version: 1.0\r\n\
-Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\
-\r\n\
---F\r\n\
-Content-Type: text/plain\r\n\
-\r\n\
-This is an email abuse report.\r\n\
---F\r\n\
-Content-Type: message/feedback-report\r\n\
-\r\n\
-Feedback-Type: abuse\r\n\
+    fn arf() -> String {
+        report(
+            "fbl@mx.example.net",
+            "feedback-report",
+            "Feedback-Type: abuse\r\n\
 User-Agent: ExampleFBL/1.0\r\n\
-Version: 1\r\n\
---F\r\n\
-Content-Type: text/rfc822-headers\r\n\
-\r\n\
-From: noticias@example.org\r\n\
+Version: 1\r\n",
+            "From: noticias@example.org\r\n\
 To: redacted@example.net\r\n\
-Message-ID: <willay.c2.s7@example.org>\r\n\
---F--\r\n";
+Message-ID: <willay.c2.s7@example.org>\r\n",
+        )
+    }
 
     #[test]
     fn reads_complaints_from_abuse_reports() {
-        let parsed = parse_file(ARF.as_bytes());
+        let parsed = parse_file(arf().as_bytes());
         assert!(parsed.bounces.is_empty());
         assert_eq!(parsed.complaints.len(), 1);
         assert_eq!(parsed.complaints[0].delivery, Some((2, 7)));
-        let other = ARF.replace("Feedback-Type: abuse", "Feedback-Type: virus");
+        let other = arf().replace("Feedback-Type: abuse", "Feedback-Type: virus");
         let parsed = parse_file(other.as_bytes());
         assert!(parsed.complaints.is_empty());
         assert_eq!(
             parsed.skipped[0].message,
             "a feedback report of type `virus`, not a complaint"
         );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_a_disk_fault_not_bad_input() {
+        let missing = Path::new("/nonexistent/willay-bounces.txt");
+        match read_file(missing) {
+            Err(error @ AppError::Io { .. }) => assert!(
+                error
+                    .to_string()
+                    .starts_with("cannot read /nonexistent/willay-bounces.txt: "),
+                "{error}"
+            ),
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::app::{App, AppError};
 use crate::catalogue::CatalogueError;
 use crate::catalogue::check::Diagnostic;
 use crate::domain::{CampaignStatus, ListName};
-use crate::mail::{ComposeError, DeliveryKey};
+use crate::mail::DeliveryKey;
 use crate::render::{Personalisation, RenderedEmail};
 use crate::store::{Campaign, DeliveryRetry, NewCampaign, now_millis};
 use crate::unsubscribe::{LinkKey, UnsubscribeToken};
@@ -37,6 +37,28 @@ pub enum CampaignAction {
     Resume,
     /// Anything unfinished → cancelled.
     Cancel,
+}
+
+/// The lifecycle commands that need no catalogue: scheduling is the one that
+/// checks the message, so it takes an [`App`] with the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Steer {
+    /// Running → paused.
+    Pause,
+    /// Paused → running.
+    Resume,
+    /// Anything unfinished → cancelled.
+    Cancel,
+}
+
+impl From<Steer> for CampaignAction {
+    fn from(steer: Steer) -> Self {
+        match steer {
+            Steer::Pause => CampaignAction::Pause,
+            Steer::Resume => CampaignAction::Resume,
+            Steer::Cancel => CampaignAction::Cancel,
+        }
+    }
 }
 
 /// People who will get a message in another language than their own.
@@ -119,17 +141,6 @@ pub enum ScheduleError {
     Refused(#[from] FallbackRefused),
 }
 
-/// Why an all-locales preview could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum PreviewError {
-    /// Unknown message, or it does not render.
-    #[error(transparent)]
-    App(#[from] AppError),
-    /// The rendered words do not make a MIME message.
-    #[error(transparent)]
-    Compose(#[from] ComposeError),
-}
-
 /// One locale's preview, as a reviewer opens it.
 #[derive(Debug, Clone)]
 pub struct LocalePreview {
@@ -153,7 +164,7 @@ pub struct Retried {
 /// The most characters of a retry's reason the ledger keeps.
 pub const RETRY_REASON_CHARS: usize = 500;
 
-impl App {
+impl<R> App<R> {
     /// Puts campaign `id`'s failed deliveries back in the queue with a fresh
     /// set of attempts, recording `reason` and who asked in the ledger.
     /// Bounced, unsubscribed and erased people are not retried.
@@ -187,6 +198,32 @@ impl App {
         })
     }
 
+    /// Pauses, resumes or cancels campaign `id`.
+    pub async fn steer_campaign(&self, id: i64, steer: Steer) -> Result<Campaign, AppError> {
+        self.transition(id, steer.into(), None).await
+    }
+
+    /// Moves campaign `id` to the status `action` leads to, unchecked.
+    async fn transition(
+        &self,
+        id: i64,
+        action: CampaignAction,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Campaign, AppError> {
+        let to = match action {
+            CampaignAction::Schedule => CampaignStatus::Scheduled,
+            CampaignAction::Pause => CampaignStatus::Paused,
+            CampaignAction::Resume => CampaignStatus::Running,
+            CampaignAction::Cancel => CampaignStatus::Cancelled,
+        };
+        Ok(self
+            .store
+            .transition_campaign(id, to, at.map(|t| t.timestamp_millis()), now_millis())
+            .await?)
+    }
+}
+
+impl App {
     /// Creates a campaign after checking its message and lists exist.
     pub async fn create_campaign(&self, request: &CampaignRequest) -> Result<Campaign, AppError> {
         self.check_message(&request.message_id)?;
@@ -220,20 +257,11 @@ impl App {
         action: CampaignAction,
         at: Option<DateTime<Utc>>,
     ) -> Result<Campaign, AppError> {
-        let to = match action {
-            CampaignAction::Schedule => CampaignStatus::Scheduled,
-            CampaignAction::Pause => CampaignStatus::Paused,
-            CampaignAction::Resume => CampaignStatus::Running,
-            CampaignAction::Cancel => CampaignStatus::Cancelled,
-        };
         if action == CampaignAction::Schedule {
             let campaign = self.store.campaign(id).await?;
             self.check_message(&campaign.message_id)?;
         }
-        Ok(self
-            .store
-            .transition_campaign(id, to, at.map(|t| t.timestamp_millis()), now_millis())
-            .await?)
+        self.transition(id, action, at).await
     }
 
     /// Creates a campaign and says who will get a fallback language; with
@@ -316,7 +344,7 @@ impl App {
         message_id: &str,
         languages: Vec<(String, i64)>,
     ) -> Result<Vec<Fallback>, AppError> {
-        let catalogue = self.renderer()?.catalogue();
+        let catalogue = self.renderer().catalogue();
         let mut groups: std::collections::BTreeMap<(String, String), Fallback> = Default::default();
         for (language, people) in languages {
             let chain = catalogue.chain(&language);
@@ -339,6 +367,15 @@ impl App {
         Ok(groups.into_values().collect())
     }
 
+    /// The unsubscribe token a preview shows: signed, for nobody.
+    fn sample_unsubscribe_token(&self) -> String {
+        self.signer.sign(UnsubscribeToken {
+            subscriber_id: 0,
+            campaign_id: 0,
+            link_key: LinkKey::SAMPLE,
+        })
+    }
+
     /// Renders a message as a sample person would get it (with a sample unsubscribe link).
     pub fn preview(
         &self,
@@ -347,13 +384,9 @@ impl App {
         name: &str,
     ) -> Result<RenderedEmail, AppError> {
         self.check_message(message_id)?;
-        let token = self.signer.sign(UnsubscribeToken {
-            subscriber_id: 0,
-            campaign_id: 0,
-            link_key: LinkKey::SAMPLE,
-        });
-        let url = self.identity.unsubscribe_url(&token);
-        Ok(self.renderer()?.render(
+        let token = self.sample_unsubscribe_token();
+        let url = self.composer.unsubscribe_url(&token);
+        Ok(self.renderer().render(
             message_id,
             Personalisation {
                 language,
@@ -364,39 +397,33 @@ impl App {
     }
 
     /// Renders `message_id` in every catalogue locale for a sample person, each
-    /// as the complete message [`crate::mail::Identity::compose`] builds for a send.
+    /// as the complete message [`crate::mail::MessageComposer::compose`] builds for a send.
     pub fn preview_all_locales(
         &self,
         message_id: &str,
         name: &str,
-    ) -> Result<Vec<LocalePreview>, PreviewError> {
+    ) -> Result<Vec<LocalePreview>, AppError> {
         self.check_message(message_id)?;
-        let token = self.signer.sign(UnsubscribeToken {
-            subscriber_id: 0,
-            campaign_id: 0,
-            link_key: LinkKey::SAMPLE,
-        });
-        let url = self.identity.unsubscribe_url(&token);
+        let token = self.sample_unsubscribe_token();
+        let url = self.composer.unsubscribe_url(&token);
         let key = DeliveryKey {
             campaign_id: 0,
             subscriber_id: 0,
         };
-        let renderer = self.renderer()?;
+        let renderer = self.renderer();
         let mut previews = Vec::new();
         for locale in renderer.catalogue().locale_ids() {
             let language = locale.to_string();
-            let email = renderer
-                .render(
-                    message_id,
-                    Personalisation {
-                        language: &language,
-                        name,
-                        unsubscribe_url: &url,
-                    },
-                )
-                .map_err(AppError::from)?;
+            let email = renderer.render(
+                message_id,
+                Personalisation {
+                    language: &language,
+                    name,
+                    unsubscribe_url: &url,
+                },
+            )?;
             let eml = self
-                .identity
+                .composer
                 .compose(&email, key, SAMPLE_ADDRESS, name, &token)?
                 .formatted();
             previews.push(LocalePreview { locale, email, eml });
@@ -410,7 +437,7 @@ impl App {
     }
 
     fn check_message(&self, id: &str) -> Result<(), AppError> {
-        let known = self.renderer()?.catalogue().campaign_messages();
+        let known = self.renderer().catalogue().campaign_messages();
         if known.iter().any(|m| m == id) {
             Ok(())
         } else {

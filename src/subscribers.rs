@@ -4,7 +4,7 @@ use std::io::Read;
 
 use crate::app::{App, AppError};
 use crate::domain::{ListName, SubscriberStatus};
-use crate::import::{LineNote, ParsedCsv, parse_csv};
+use crate::import::{ImportError, LineNote, ParsedCsv, parse_csv};
 use crate::store::{Consent, ImportSummary, now_millis};
 
 /// What an import did, line by line where something was wrong.
@@ -21,7 +21,7 @@ pub struct ImportReport {
 /// Rows per database call, so progress can be shown on long imports.
 const PROGRESS_STEP: usize = 5000;
 
-impl App {
+impl<R> App<R> {
     /// Imports CSV rows, adding everyone to `list` when given.
     ///
     /// `on_progress` is called with the number of rows stored so far.
@@ -34,7 +34,7 @@ impl App {
         on_progress: impl FnMut(u64, u64),
     ) -> Result<ImportReport, AppError> {
         let list_id = self.import_list(list).await?;
-        let parsed = parse_csv(csv).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let parsed = parse_csv(csv)?;
         self.store_import(parsed, source, list_id, status, on_progress)
             .await
     }
@@ -52,8 +52,7 @@ impl App {
         let list_id = self.import_list(list).await?;
         let parsed = tokio::task::spawn_blocking(move || parse_csv(csv.as_ref()))
             .await
-            .map_err(|e| AppError::Invalid(format!("the file could not be read: {e}")))?
-            .map_err(|e| AppError::Invalid(e.to_string()))?;
+            .map_err(|e| AppError::Invalid(format!("the file could not be read: {e}")))??;
         self.store_import(parsed, source, list_id, status, |_, _| {})
             .await
     }
@@ -94,5 +93,45 @@ impl App {
             rejected: parsed.rejected,
             warnings: parsed.warnings,
         })
+    }
+}
+
+/// A file that cannot be read is the disk's fault (a 500, and the CLI says
+/// so); a file whose header makes no sense is the request's (a 422).
+impl From<ImportError> for AppError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Io(error) => AppError::Io {
+                doing: "cannot read the CSV file".into(),
+                error,
+            },
+            other => AppError::Invalid(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that fails as a full or broken disk does.
+    struct BrokenDisk;
+
+    impl Read for BrokenDisk {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("input/output error"))
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_an_io_error_not_invalid_input() {
+        let error = AppError::from(parse_csv(BrokenDisk).unwrap_err());
+        assert!(matches!(error, AppError::Io { .. }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "cannot read the CSV file: input/output error"
+        );
+        let header = AppError::from(parse_csv("nope\n".as_bytes()).unwrap_err());
+        assert!(matches!(header, AppError::Invalid(_)), "{header:?}");
     }
 }

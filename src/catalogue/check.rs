@@ -22,7 +22,7 @@ use fluent::FluentResource;
 pub(crate) use self::broken::broken_messages;
 use self::compare::{check_campaign_messages, check_references, compare};
 pub use self::diagnostic::{Code, Diagnostic, Severity};
-use self::inventory::Locale;
+use self::inventory::LocaleInventory;
 use super::loader::{FolderName, locale_folders};
 use super::{CatalogueError, REFERENCE_LOCALE};
 
@@ -120,7 +120,7 @@ pub fn check(root: &Path, strict: bool) -> Result<CheckReport, CatalogueError> {
 /// The catalogue's parser drops comments, and with them the `# review:` marks
 /// on entries; which messages break does not depend on them.
 pub(crate) struct Gathered {
-    locale: Locale,
+    locale: LocaleInventory,
     found: Vec<Diagnostic>,
 }
 
@@ -128,7 +128,7 @@ impl Gathered {
     /// Locale `name`, of folder `folder`, which has `files` `.ftl` files.
     pub(crate) fn new(name: String, folder: &Path, files: usize) -> Self {
         Self {
-            locale: Locale::new(name, folder, files),
+            locale: LocaleInventory::new(name, folder, files),
             found: Vec::new(),
         }
     }
@@ -141,13 +141,13 @@ impl Gathered {
 }
 
 /// Every locale folder's files read and parsed, and the folders that are not locales.
-fn read(root: &Path) -> Result<(Vec<Locale>, Vec<Diagnostic>), CatalogueError> {
+fn read(root: &Path) -> Result<(Vec<LocaleInventory>, Vec<Diagnostic>), CatalogueError> {
     let mut out = Vec::new();
     let mut locales = Vec::new();
     for folder in locale_folders(root)? {
         let name = folder.name.clone();
         match &folder.kind {
-            FolderName::Locale(id) => locales.push(Locale::read(
+            FolderName::Locale(id) => locales.push(LocaleInventory::read(
                 id.to_string(),
                 &folder.path,
                 &folder.files,
@@ -182,7 +182,12 @@ fn read(root: &Path) -> Result<(Vec<Locale>, Vec<Diagnostic>), CatalogueError> {
 }
 
 /// The check of what was read: `found` holds what reading found.
-fn run(root: &Path, strict: bool, locales: &[Locale], found: Vec<Diagnostic>) -> CheckReport {
+fn run(
+    root: &Path,
+    strict: bool,
+    locales: &[LocaleInventory],
+    found: Vec<Diagnostic>,
+) -> CheckReport {
     let mut out = found;
     for locale in locales {
         check_references(locale, locales, &mut out);
@@ -225,7 +230,7 @@ fn run(root: &Path, strict: bool, locales: &[Locale], found: Vec<Diagnostic>) ->
     }
 }
 
-fn summarise(locale: &Locale, reference: Option<&Locale>) -> LocaleSummary {
+fn summarise(locale: &LocaleInventory, reference: Option<&LocaleInventory>) -> LocaleSummary {
     let wanted: Vec<&String> = reference
         .map(|r| r.messages.keys().collect())
         .unwrap_or_default();

@@ -10,8 +10,8 @@ use unic_langid::LanguageIdentifier;
 
 use super::{CatalogueError, SyntaxError};
 
-/// One locale's bundle.
-pub(super) struct Locale {
+/// One locale folder loaded for rendering: its Fluent bundle and campaign messages.
+pub(super) struct LocaleBundle {
     pub(super) id: LanguageIdentifier,
     pub(super) bundle: FluentBundle<FluentResource>,
     /// Ids of campaign messages (those with a `.subject`), sorted.
@@ -96,7 +96,7 @@ pub(super) fn load_locale(
     folder: &LocaleFolder,
     syntax: &mut Vec<SyntaxError>,
     mut parsed: impl FnMut(&Path, &FluentResource),
-) -> Result<Locale, CatalogueError> {
+) -> Result<LocaleBundle, CatalogueError> {
     let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
     // Bidi isolation marks around placeables would leak into plain-text
     // mail as invisible characters; every shipped locale is left-to-right.
@@ -147,7 +147,7 @@ pub(super) fn load_locale(
         }
     }
     campaign_messages.sort();
-    Ok(Locale {
+    Ok(LocaleBundle {
         id,
         bundle,
         campaign_messages,

@@ -23,7 +23,7 @@ use unic_langid::LanguageIdentifier;
 
 use self::check::Diagnostic;
 pub use self::error::{CatalogueError, SyntaxError};
-use self::loader::{FolderName, Locale, load_locale};
+use self::loader::{FolderName, LocaleBundle, load_locale};
 pub use self::negotiate::Negotiator;
 
 /// The locale every other locale falls back to, and the one translators follow.
@@ -66,7 +66,7 @@ pub struct Resolution<'a> {
 /// The loaded catalogue.
 pub struct Catalogue {
     root: PathBuf,
-    locales: Vec<Locale>,
+    locales: Vec<LocaleBundle>,
     negotiator: Negotiator,
     /// (locale, message) pairs that `locales check` finds errors in, with them:
     /// the renderer passes over these translations, so everyone in a locale
@@ -264,13 +264,13 @@ impl Catalogue {
         })
     }
 
-    fn locale(&self, id: &LanguageIdentifier) -> Option<&Locale> {
+    fn locale(&self, id: &LanguageIdentifier) -> Option<&LocaleBundle> {
         self.locales.iter().find(|l| &l.id == id)
     }
 
     /// The locales of `chain` that have message `id`, in order.
-    fn candidates(&self, id: &str, chain: &[LanguageIdentifier]) -> Vec<&Locale> {
-        let mut candidates: Vec<&Locale> = Vec::new();
+    fn candidates(&self, id: &str, chain: &[LanguageIdentifier]) -> Vec<&LocaleBundle> {
+        let mut candidates: Vec<&LocaleBundle> = Vec::new();
         for locale in chain.iter().filter_map(|l| self.locale(l)) {
             if locale.bundle.has_message(id) && !candidates.iter().any(|c| c.id == locale.id) {
                 candidates.push(locale);
@@ -287,7 +287,7 @@ impl Catalogue {
         &self,
         id: &str,
         chain: &[LanguageIdentifier],
-        produce: impl Fn(&Locale) -> Result<T, CatalogueError>,
+        produce: impl Fn(&LocaleBundle) -> Result<T, CatalogueError>,
     ) -> Result<T, CatalogueError> {
         let candidates = self.candidates(id, chain);
         let Some((last, earlier)) = candidates.split_last() else {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use crate::app::App;
+use crate::app::{App, NoCatalogue};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum BouncesCommand {
@@ -19,7 +19,7 @@ pub(super) enum BouncesCommand {
     },
 }
 
-pub(super) async fn run(app: &App, command: BouncesCommand) -> anyhow::Result<()> {
+pub(super) async fn run(app: &App<NoCatalogue>, command: BouncesCommand) -> anyhow::Result<()> {
     let BouncesCommand::Import { files } = command;
     let report = app.import_bounces(&files).await?;
     for (file, note) in &report.skipped {

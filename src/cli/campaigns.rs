@@ -5,7 +5,7 @@ use clap::Subcommand;
 use tabled::Tabled;
 
 use crate::app::App;
-use crate::campaigns::{CampaignAction, CampaignRequest, Fallback, ScheduleError};
+use crate::campaigns::{CampaignRequest, Fallback, ScheduleError, Steer};
 use crate::domain::ListName;
 use crate::store::{Campaign, Millis};
 
@@ -117,8 +117,9 @@ fn row(c: Campaign) -> CampaignRow {
     }
 }
 
-pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<()> {
-    let (id, action, at) = match command {
+/// `campaigns create` and `campaigns schedule`: they check the message against the catalogue.
+pub(super) async fn run_rendering(app: &App, command: CampaignsCommand) -> anyhow::Result<()> {
+    match command {
         CampaignsCommand::Create {
             message,
             lists,
@@ -142,7 +143,27 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             )?;
             outln!("created campaign {} ({})", campaign.id, campaign.status)?;
             warn_fallbacks(&fallbacks);
-            return Ok(());
+            Ok(())
+        }
+        CampaignsCommand::Schedule { id, at, strict } => {
+            let (campaign, fallbacks) = refused_note(
+                app.schedule_campaign_checked(id, at, strict).await,
+                "was not scheduled",
+            )?;
+            outln!("campaign {id} is now {}", campaign.status)?;
+            outln!("starts at {}", time(campaign.scheduled_at))?;
+            warn_fallbacks(&fallbacks);
+            Ok(())
+        }
+        other => run(app, other).await,
+    }
+}
+
+/// The campaign commands that only touch the database.
+pub(super) async fn run<R>(app: &App<R>, command: CampaignsCommand) -> anyhow::Result<()> {
+    let (id, steer) = match command {
+        CampaignsCommand::Create { .. } | CampaignsCommand::Schedule { .. } => {
+            unreachable!("create and schedule need the catalogue: run_rendering")
         }
         CampaignsCommand::List => {
             let rows: Vec<CampaignRow> =
@@ -170,16 +191,6 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             )?;
             return Ok(());
         }
-        CampaignsCommand::Schedule { id, at, strict } => {
-            let (campaign, fallbacks) = refused_note(
-                app.schedule_campaign_checked(id, at, strict).await,
-                "was not scheduled",
-            )?;
-            outln!("campaign {id} is now {}", campaign.status)?;
-            outln!("starts at {}", time(campaign.scheduled_at))?;
-            warn_fallbacks(&fallbacks);
-            return Ok(());
-        }
         CampaignsCommand::Retry { id, reason } => {
             let retried = app.retry_failed(id, &reason, "command line").await?;
             match retried.retry.rows_retried {
@@ -193,11 +204,11 @@ pub(super) async fn run(app: &App, command: CampaignsCommand) -> anyhow::Result<
             }
             return Ok(());
         }
-        CampaignsCommand::Pause { id } => (id, CampaignAction::Pause, None),
-        CampaignsCommand::Resume { id } => (id, CampaignAction::Resume, None),
-        CampaignsCommand::Cancel { id } => (id, CampaignAction::Cancel, None),
+        CampaignsCommand::Pause { id } => (id, Steer::Pause),
+        CampaignsCommand::Resume { id } => (id, Steer::Resume),
+        CampaignsCommand::Cancel { id } => (id, Steer::Cancel),
     };
-    let campaign = app.change_campaign(id, action, at).await?;
+    let campaign = app.steer_campaign(id, steer).await?;
     outln!("campaign {id} is now {}", campaign.status)?;
     Ok(())
 }

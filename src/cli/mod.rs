@@ -161,27 +161,31 @@ impl Cli {
             Command::Demo { dir } => demo::run(settings, &dir).await,
             Command::Dkim { action } => dkim::run(&settings, action),
             Command::Serve(args) => serve::run(settings, args).await,
+            command if command.needs_catalogue() => {
+                let app = App::build(settings.clone())
+                    .await
+                    .context("willay could not start")?;
+                let result = match command {
+                    Command::Campaigns { action } => campaigns::run_rendering(&app, action).await,
+                    Command::Preview(args) => previews::preview(&app, args),
+                    Command::Worker(args) => worker::run(&app, args).await,
+                    _ => unreachable!("only these need the catalogue"),
+                };
+                app.store.close().await;
+                result
+            }
             command => {
-                let app = if command.needs_catalogue() {
-                    App::build(settings.clone()).await
-                } else {
-                    App::connect(settings.clone()).await
-                }
-                .context("willay could not start")?;
+                let app = App::connect(settings.clone())
+                    .await
+                    .context("willay could not start")?;
                 let result = match command {
                     Command::Subscribers { action } => subscribers::run(&app, action).await,
                     Command::Lists { action } => subscribers::run_lists(&app, action).await,
                     Command::Campaigns { action } => campaigns::run(&app, action).await,
-                    Command::Preview(args) => previews::preview(&app, args),
                     Command::Reach(args) => reach::run(&app, args).await,
                     Command::Bounces { action } => bounces::run(&app, action).await,
-                    Command::Worker(args) => worker::run(&app, args).await,
                     Command::Tokens { action } => tokens::run(&app, action).await,
-                    Command::Migrate
-                    | Command::Demo { .. }
-                    | Command::Locales { .. }
-                    | Command::Dkim { .. }
-                    | Command::Serve(_) => unreachable!("handled above"),
+                    _ => unreachable!("handled above"),
                 };
                 app.store.close().await;
                 result

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use tabled::settings::Style;
 use tabled::{Table, Tabled};
 
-use crate::app::App;
+use crate::app::{App, NoCatalogue};
 use crate::store::{Breakdown, Reach, ReachFilter};
 
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ enum Format {
     Csv,
 }
 
-pub(super) async fn run(app: &App, args: ReachArgs) -> anyhow::Result<()> {
+pub(super) async fn run(app: &App<NoCatalogue>, args: ReachArgs) -> anyhow::Result<()> {
     if let Some(id) = args.campaign {
         app.store.campaign(id).await?;
     }

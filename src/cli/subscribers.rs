@@ -8,7 +8,7 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use tabled::Tabled;
 
-use crate::app::App;
+use crate::app::{App, NoCatalogue};
 use crate::domain::{ListName, SubscriberStatus};
 use crate::store::now_millis;
 use crate::subscribers::ImportReport;
@@ -41,7 +41,7 @@ pub(super) enum ListsCommand {
     },
 }
 
-pub(super) async fn run(app: &App, command: SubscribersCommand) -> anyhow::Result<()> {
+pub(super) async fn run(app: &App<NoCatalogue>, command: SubscribersCommand) -> anyhow::Result<()> {
     match command {
         SubscribersCommand::Import { file, list, status } => {
             let list = list.as_deref().map(ListName::parse).transpose()?;
@@ -56,8 +56,8 @@ pub(super) async fn run(app: &App, command: SubscribersCommand) -> anyhow::Resul
 }
 
 /// Imports with a progress bar when stderr is a terminal.
-pub(super) async fn import_with_progress(
-    app: &App,
+pub(super) async fn import_with_progress<R>(
+    app: &App<R>,
     reader: impl std::io::Read,
     source: &str,
     list: Option<&ListName>,
@@ -107,7 +107,10 @@ struct ListRow {
     confirmed: i64,
 }
 
-pub(super) async fn run_lists(app: &App, command: Option<ListsCommand>) -> anyhow::Result<()> {
+pub(super) async fn run_lists(
+    app: &App<NoCatalogue>,
+    command: Option<ListsCommand>,
+) -> anyhow::Result<()> {
     match command {
         Some(ListsCommand::Create { name }) => {
             let name = ListName::parse(&name)?;

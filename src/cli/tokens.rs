@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use tabled::Tabled;
 
-use crate::app::App;
+use crate::app::{App, NoCatalogue};
 use crate::store::Millis;
 use crate::web::auth;
 
@@ -37,7 +37,7 @@ fn time(ms: Option<Millis>) -> String {
         .unwrap_or_else(|| "never".into())
 }
 
-pub(super) async fn run(app: &App, command: TokensCommand) -> anyhow::Result<()> {
+pub(super) async fn run(app: &App<NoCatalogue>, command: TokensCommand) -> anyhow::Result<()> {
     match command {
         TokensCommand::Create { name } => {
             let token = auth::create_token(&app.store, &name).await?;

@@ -1,6 +1,7 @@
 //! The one place that builds MIME messages and hands them to a transport.
 
 pub mod dkim;
+mod message_id;
 mod smtp;
 mod transport;
 
@@ -10,15 +11,17 @@ use lettre::message::header::{
 };
 use lettre::message::{Body, Mailbox, MessageBuilder, MultiPart};
 
+pub use message_id::MessageId;
 pub use smtp::refuses_the_address;
 pub use transport::{Transport, TransportError, TransportSettings};
 
 use crate::domain::PersonName;
 use crate::render::RenderedEmail;
 
-/// Who the mail is from and where replies and unsubscribe requests go.
+/// Builds the MIME messages willay sends, as the organisation: who they are
+/// from, where unsubscribe requests go, how they are signed.
 #[derive(Clone)]
-pub struct Identity {
+pub struct MessageComposer {
     /// The `From` mailbox.
     pub from: Mailbox,
     /// Where `mailto:` unsubscribe requests are sent (RFC 2369).
@@ -66,7 +69,7 @@ pub enum SendError {
 }
 
 /// A delivery's identity: which campaign, which person.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryKey {
     /// The campaign.
     pub campaign_id: i64,
@@ -74,7 +77,7 @@ pub struct DeliveryKey {
     pub subscriber_id: i64,
 }
 
-impl Identity {
+impl MessageComposer {
     /// The unsubscribe page URL for a signed token.
     pub fn unsubscribe_url(&self, token: &str) -> String {
         let mut url = self.public_url.clone();
@@ -86,15 +89,9 @@ impl Identity {
         url.to_string()
     }
 
-    /// A `Message-ID` that is the same for every attempt of one delivery, so
-    /// receivers can drop a duplicate left by a crash between send and record.
-    pub fn message_id(&self, key: DeliveryKey) -> String {
-        format!(
-            "<willay.c{}.s{}@{}>",
-            key.campaign_id,
-            key.subscriber_id,
-            self.from.email.domain()
-        )
+    /// The delivery's `Message-ID`, the same for every attempt (see [`MessageId`]).
+    pub fn message_id(&self, key: DeliveryKey) -> MessageId {
+        MessageId::new(key, self.from.email.domain())
     }
 
     /// The `List-Id` of every campaign (RFC 2919): one list, the organisation's
@@ -154,7 +151,7 @@ impl Identity {
             .to(to)
             .subject(&email.subject)
             .date_now()
-            .message_id(Some(self.message_id(key)))
+            .message_id(Some(self.message_id(key).to_string()))
             .raw_header(header("Content-Language", email.locale.to_string()))
             // RFC 2369 + RFC 8058: one-click unsubscribe that mail clients show as a button.
             .raw_header(header(
@@ -175,7 +172,7 @@ impl Identity {
     }
 }
 
-impl Identity {
+impl MessageComposer {
     /// Builds a one-to-one message (a confirmation, not a campaign): no
     /// list headers, a fresh `Message-ID`, DKIM-signed like campaign mail.
     pub fn compose_transactional(

@@ -11,7 +11,7 @@
 
 use askama::Template;
 
-use super::i18n::Words;
+use super::i18n::PageText;
 use crate::app::App;
 use crate::mail::Transport;
 use crate::store::Millis;
@@ -197,7 +197,7 @@ impl ConfirmationMail<'_> {
     pub(super) async fn send(
         &self,
         app: &App,
-        words: &Words<'_>,
+        words: &PageText<'_>,
         transport: &Transport,
     ) -> Result<(), ConfirmMailError> {
         let lang = words.lang();
@@ -230,7 +230,7 @@ impl ConfirmationMail<'_> {
         }
         .render()?;
         let message = app
-            .identity
+            .composer
             .compose_transactional(self.to, &subject, &lang, text, html)?;
         transport.send(message).await?;
         Ok(())

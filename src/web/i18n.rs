@@ -9,13 +9,13 @@ use unic_langid::LanguageIdentifier;
 use crate::catalogue::Catalogue;
 
 /// The words of one page, in one negotiated locale chain.
-pub struct Words<'a> {
+pub struct PageText<'a> {
     catalogue: &'a Catalogue,
     chain: Vec<LanguageIdentifier>,
 }
 
-impl<'a> Words<'a> {
-    /// Words along the chain a single tag negotiates to.
+impl<'a> PageText<'a> {
+    /// PageText along the chain a single tag negotiates to.
     pub fn for_tag(catalogue: &'a Catalogue, tag: &str) -> Self {
         Self {
             chain: catalogue.chain(tag),
@@ -23,7 +23,7 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// Words for a request: `?lang=` (or a form's `lang`), else `Accept-Language`.
+    /// PageText for a request: `?lang=` (or a form's `lang`), else `Accept-Language`.
     pub fn for_request(
         catalogue: &'a Catalogue,
         chosen: Option<&str>,

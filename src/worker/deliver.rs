@@ -69,7 +69,7 @@ impl Worker {
                 reason: format!("the subscriber is {}", person.status),
             });
         }
-        if self.halts.halted(delivery.campaign_id) {
+        if self.stopped_campaigns.halted(delivery.campaign_id) {
             return Err(DeliveryOutcome::Released { id });
         }
         if let Some((until, why)) = self.gate.closed() {
@@ -92,7 +92,7 @@ impl Worker {
             campaign_id,
             link_key: person.link_key,
         });
-        let unsubscribe_url = self.identity.unsubscribe_url(&token);
+        let unsubscribe_url = self.composer.unsubscribe_url(&token);
         // Names stored before entry points folded and capped them may hold line
         // breaks (headers) or megabytes (the message).
         let name = PersonName::lenient(&person.name);
@@ -119,7 +119,7 @@ impl Worker {
             subscriber_id: delivery.subscriber_id,
         };
         match self
-            .identity
+            .composer
             .compose(&email, key, &person.email, &name, &token)
         {
             Ok(message) => Ok((message, locale)),
@@ -153,7 +153,7 @@ impl Worker {
             );
             return Some(DeliveryOutcome::Released { id });
         }
-        if self.halts.halted(campaign_id) {
+        if self.stopped_campaigns.halted(campaign_id) {
             return Some(DeliveryOutcome::Released { id });
         }
         None

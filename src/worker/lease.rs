@@ -95,7 +95,7 @@ impl Leases {
     }
 
     /// Renews the current lease every third of its length until stopped.
-    pub async fn heartbeat(&self, store: Store, stop: CancellationToken) {
+    pub async fn heartbeat(self: Arc<Self>, store: Store, stop: CancellationToken) {
         let mut ticks = tokio::time::interval(self.length / 3);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticks.tick().await;

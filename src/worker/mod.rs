@@ -48,8 +48,8 @@ use self::claimer::{Claimer, Job};
 use self::committer::Settled;
 use self::gate::RelayGate;
 use self::lease::Leases;
-use self::watch::Halts;
-use crate::mail::{Identity, Transport};
+use self::watch::StoppedCampaigns;
+use crate::mail::{MessageComposer, Transport};
 use crate::render::Renderer;
 use crate::store::{Store, StoreError, now_millis};
 use crate::unsubscribe::TokenSigner;
@@ -154,14 +154,14 @@ pub struct Worker {
     id: String,
     store: Store,
     renderer: Arc<Renderer>,
-    identity: Arc<Identity>,
+    composer: Arc<MessageComposer>,
     signer: TokenSigner,
     transport: Transport,
     settings: WorkerSettings,
     limiters: Vec<DefaultDirectRateLimiter>,
     gate: Arc<RelayGate>,
     leases: Arc<Leases>,
-    halts: Arc<Halts>,
+    stopped_campaigns: Arc<StoppedCampaigns>,
     /// Identical refusals in a row: the relay refusing this sender.
     refusals: refusals::Refusals,
     /// Fired when the relay refuses the session: sending cannot go on.
@@ -174,7 +174,7 @@ impl Worker {
     pub fn new(
         store: Store,
         renderer: Arc<Renderer>,
-        identity: Arc<Identity>,
+        composer: Arc<MessageComposer>,
         signer: TokenSigner,
         transport: Transport,
         settings: WorkerSettings,
@@ -204,11 +204,11 @@ impl Worker {
         .collect();
         Self {
             leases: Arc::new(Leases::new(id.clone(), settings.lease)),
-            halts: Arc::default(),
+            stopped_campaigns: Arc::default(),
             id,
             store,
             renderer,
-            identity,
+            composer,
             signer,
             transport,
             settings,
@@ -324,22 +324,16 @@ impl Worker {
             give_up,
         ));
         let stop_background = CancellationToken::new();
-        let heartbeat = tokio::spawn({
-            let (leases, store, stop) = (
-                self.leases.clone(),
-                self.store.clone(),
-                stop_background.clone(),
-            );
-            async move { leases.heartbeat(store, stop).await }
-        });
-        let watch = tokio::spawn({
-            let (halts, store, stop) = (
-                self.halts.clone(),
-                self.store.clone(),
-                stop_background.clone(),
-            );
-            async move { halts.watch(store, stop).await }
-        });
+        let heartbeat = tokio::spawn(
+            self.leases
+                .clone()
+                .heartbeat(self.store.clone(), stop_background.clone()),
+        );
+        let watch = tokio::spawn(
+            self.stopped_campaigns
+                .clone()
+                .watch(self.store.clone(), stop_background.clone()),
+        );
         let pipeline = Pipeline {
             stop,
             stop_claiming,

@@ -5,7 +5,7 @@
 //! each send and hand those rows back instead.
 
 use std::collections::HashSet;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -16,13 +16,13 @@ use crate::store::Store;
 /// paused campaign keeps sending from rows already claimed.
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Campaigns whose claimed rows must not be sent.
+/// The campaigns paused or cancelled at the last look: their claimed rows must not be sent.
 #[derive(Debug, Default)]
-pub struct Halts {
+pub struct StoppedCampaigns {
     campaigns: RwLock<HashSet<i64>>,
 }
 
-impl Halts {
+impl StoppedCampaigns {
     /// Whether `campaign_id` was paused or cancelled at the last look.
     pub fn halted(&self, campaign_id: i64) -> bool {
         self.campaigns
@@ -32,7 +32,7 @@ impl Halts {
     }
 
     /// Re-reads the halted campaigns every [`WATCH_INTERVAL`] until stopped.
-    pub async fn watch(&self, store: Store, stop: CancellationToken) {
+    pub async fn watch(self: Arc<Self>, store: Store, stop: CancellationToken) {
         let mut ticks = tokio::time::interval(WATCH_INTERVAL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -4,13 +4,17 @@
 use std::collections::BTreeSet;
 
 use super::diagnostic::{Code, Diagnostic, Severity};
-use super::inventory::{Entry, Locale, Pattern, ReferenceKind};
+use super::inventory::{Entry, LocaleInventory, Pattern, ReferenceKind};
 use crate::catalogue::loader::file_name;
 use crate::catalogue::{PERSON_VARIABLES, REFERENCE_LOCALE};
 
 /// Every `-term` and message reference must resolve within its own locale:
 /// Fluent formats a message with its locale's bundle only.
-pub(super) fn check_references(locale: &Locale, all: &[Locale], out: &mut Vec<Diagnostic>) {
+pub(super) fn check_references(
+    locale: &LocaleInventory,
+    all: &[LocaleInventory],
+    out: &mut Vec<Diagnostic>,
+) {
     let reference = all.iter().find(|l| l.name == REFERENCE_LOCALE);
     for used in &locale.references {
         let (defined, code, kind) = match used.kind {
@@ -45,7 +49,7 @@ pub(super) fn check_references(locale: &Locale, all: &[Locale], out: &mut Vec<Di
 }
 
 /// A campaign message is one with `.subject`; sending needs its text and `.preheader` too.
-pub(super) fn check_campaign_messages(reference: &Locale, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_campaign_messages(reference: &LocaleInventory, out: &mut Vec<Diagnostic>) {
     for (id, message) in &reference.messages {
         if !message.attributes.contains_key("subject") {
             continue;
@@ -82,7 +86,11 @@ pub(super) fn check_campaign_messages(reference: &Locale, out: &mut Vec<Diagnost
     }
 }
 
-pub(super) fn compare(reference: &Locale, translation: &Locale, out: &mut Vec<Diagnostic>) {
+pub(super) fn compare(
+    reference: &LocaleInventory,
+    translation: &LocaleInventory,
+    out: &mut Vec<Diagnostic>,
+) {
     let t = &translation.name;
     for (id, wanted) in &reference.messages {
         // A message hidden in a syntax error was reported as such already.

@@ -49,7 +49,7 @@ pub(super) struct Reference {
 
 /// Everything one locale folder defines and uses.
 #[derive(Debug)]
-pub(super) struct Locale {
+pub(super) struct LocaleInventory {
     pub name: String,
     pub folder: PathBuf,
     pub files: usize,
@@ -86,10 +86,10 @@ impl Source<'_> {
     }
 }
 
-impl Locale {
+impl LocaleInventory {
     /// A locale with nothing gathered yet, for the `files` of `folder`.
     pub fn new(name: String, folder: &Path, files: usize) -> Self {
-        Locale {
+        LocaleInventory {
             name,
             folder: folder.to_owned(),
             files,
@@ -109,7 +109,7 @@ impl Locale {
         files: &[PathBuf],
         out: &mut Vec<Diagnostic>,
     ) -> Result<Self, CatalogueError> {
-        let mut locale = Locale::new(name, folder, files.len());
+        let mut locale = LocaleInventory::new(name, folder, files.len());
         for path in files {
             let text = match read_nested_within_limit(path)? {
                 Ok(text) => text,
@@ -351,12 +351,12 @@ fn junk_id(content: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn read(source: &str) -> (Locale, Vec<Diagnostic>) {
+    fn read(source: &str) -> (LocaleInventory, Vec<Diagnostic>) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.ftl"), source).unwrap();
         let mut out = Vec::new();
         let files = [dir.path().join("a.ftl")];
-        let locale = Locale::read("es".into(), dir.path(), &files, &mut out).unwrap();
+        let locale = LocaleInventory::read("es".into(), dir.path(), &files, &mut out).unwrap();
         (locale, out)
     }
 

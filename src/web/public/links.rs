@@ -9,11 +9,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
-use super::{PageQuery, notice, server_error, words_for};
+use super::{PageQuery, notice, page_text_for, server_error};
 use crate::store::{ConfirmOutcome, StoreError, Subscriber, now_millis};
 use crate::unsubscribe::{LinkRefused, LinkSent, UnsubscribeLink};
 use crate::web::confirm::{ConfirmLink, ConfirmTokenError};
-use crate::web::i18n::Words;
+use crate::web::i18n::PageText;
 use crate::web::state::WebState;
 
 const URLENCODED: &str = "application/x-www-form-urlencoded";
@@ -67,7 +67,7 @@ fn field<'a>(fields: Option<&'a [(String, String)]>, name: &str) -> Option<&'a s
 /// A page at a link's address, in the words chosen for its visitor.
 struct LinkPage<'a> {
     state: &'a WebState,
-    t: Words<'a>,
+    t: PageText<'a>,
     here: String,
 }
 
@@ -97,8 +97,27 @@ async fn link_page<'a, L>(
         Checked::Theirs(_, person) => Some(person.id),
         _ => None,
     };
-    let t = words_for(state, lang, person, headers).await;
+    let t = page_text_for(state, lang, person, headers).await;
     LinkPage { state, t, here }
+}
+
+/// A link's GET page: its button (notice key, label key, one-click) when the
+/// link is the holder's, else the notice that says why it does nothing.
+async fn button_page<L>(
+    state: &WebState,
+    here: String,
+    query: Option<String>,
+    link: Checked<L>,
+    headers: &HeaderMap,
+    (key, label, one_click): (&str, &str, bool),
+) -> Response {
+    let query = PageQuery::parse(query.as_deref());
+    let page = link_page(state, here, query.lang.as_deref(), &link, headers).await;
+    match link {
+        Checked::Theirs(..) => page.ask(StatusCode::OK, key, label, one_click),
+        Checked::Refused(status, key) => page.say(status, key),
+        Checked::Broken(error) => server_error(error),
+    }
 }
 
 /// What a link's token came to.
@@ -176,15 +195,10 @@ pub(super) async fn confirm_page(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let query = PageQuery::parse(query.as_deref());
     let link = check_confirm(&state, &token).await;
     let here = format!("/confirm/{token}");
-    let page = link_page(&state, here, query.lang.as_deref(), &link, &headers).await;
-    match link {
-        Checked::Theirs(..) => page.ask(StatusCode::OK, "web-confirm", "web-confirm-button", false),
-        Checked::Refused(status, key) => page.say(status, key),
-        Checked::Broken(error) => server_error(error),
-    }
+    let button = ("web-confirm", "web-confirm-button", false);
+    button_page(&state, here, query, link, &headers, button).await
 }
 
 /// Confirms, when posted by the confirm page's form.
@@ -247,20 +261,10 @@ pub(super) async fn unsubscribe_page(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let query = PageQuery::parse(query.as_deref());
     let link = check_unsubscribe(&state, &token).await;
     let here = format!("/u/{token}");
-    let page = link_page(&state, here, query.lang.as_deref(), &link, &headers).await;
-    match link {
-        Checked::Theirs(..) => page.ask(
-            StatusCode::OK,
-            "web-unsubscribe",
-            "web-unsubscribe-button",
-            true,
-        ),
-        Checked::Refused(status, key) => page.say(status, key),
-        Checked::Broken(error) => server_error(error),
-    }
+    let button = ("web-unsubscribe", "web-unsubscribe-button", true);
+    button_page(&state, here, query, link, &headers, button).await
 }
 
 /// RFC 8058 one-click: a POST whose form body (urlencoded or multipart, §3.1)

@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::i18n::{Language, Words};
+use super::i18n::{Language, PageText};
 use super::page::html;
 use super::ratelimit;
 use super::state::WebState;
@@ -61,7 +61,7 @@ pub(super) fn routes() -> Router<WebState> {
 
 /// What every public page shows around its content.
 struct Page<'a> {
-    t: &'a Words<'a>,
+    t: &'a PageText<'a>,
     lang: String,
     org: String,
     languages: Vec<Language>,
@@ -73,7 +73,7 @@ struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// The frame of page `here`, whose switcher keeps `list` (a list that exists).
-    fn new(state: &'a WebState, t: &'a Words<'a>, here: &str, list: Option<&str>) -> Self {
+    fn new(state: &'a WebState, t: &'a PageText<'a>, here: &str, list: Option<&str>) -> Self {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         if let Some(list) = list {
             query.append_pair("list", list);
@@ -117,7 +117,7 @@ struct Button {
 /// optionally a button (`(action, label key, one-click)`).
 fn notice(
     state: &WebState,
-    t: &Words<'_>,
+    t: &PageText<'_>,
     here: &str,
     status: StatusCode,
     key: &str,
@@ -150,7 +150,7 @@ pub(super) fn too_many_requests(
     seconds: u64,
 ) -> Response {
     let query = PageQuery::parse(uri.query());
-    let t = Words::for_request(state.app.catalogue(), query.lang.as_deref(), headers);
+    let t = PageText::for_request(state.app.catalogue(), query.lang.as_deref(), headers);
     // The list is not looked up here (a limited client gets no database work);
     // it only goes back into a link, and the page it leads to checks it.
     let page = NoticePage {
@@ -192,19 +192,19 @@ impl PageQuery {
 
 /// The words for a page about a known person: `?lang=` first, then their own
 /// language, then the browser's.
-async fn words_for<'a>(
+async fn page_text_for<'a>(
     state: &'a WebState,
     chosen: Option<&str>,
     subscriber_id: Option<i64>,
     headers: &HeaderMap,
-) -> Words<'a> {
+) -> PageText<'a> {
     let catalogue = state.app.catalogue();
     if chosen.is_none()
         && let Some(id) = subscriber_id
         && let Ok(person) = state.app.store.subscriber(id).await
         && LanguageTag::parse(&person.language).is_some()
     {
-        return Words::for_tag(catalogue, &person.language);
+        return PageText::for_tag(catalogue, &person.language);
     }
-    Words::for_request(catalogue, chosen, headers)
+    PageText::for_request(catalogue, chosen, headers)
 }

@@ -11,7 +11,7 @@ use crate::domain::{EmailAddress, LanguageTag, ListName, PersonName, Region, Sub
 use crate::store::{NewSubscriber, StoreError, now_millis};
 use crate::web::auth::{self, FORM_COOKIE};
 use crate::web::confirm::{ConfirmToken, ConfirmationMail};
-use crate::web::i18n::Words;
+use crate::web::i18n::PageText;
 use crate::web::page::html;
 use crate::web::state::WebState;
 
@@ -81,7 +81,7 @@ impl ListChoice {
 /// The form, with `error` above it and the visitor's input kept.
 fn form_page(
     state: &WebState,
-    t: &Words<'_>,
+    t: &PageText<'_>,
     headers: &HeaderMap,
     status: StatusCode,
     error: Option<String>,
@@ -116,7 +116,7 @@ pub(super) async fn subscribe_form(
     headers: HeaderMap,
 ) -> Response {
     let query = PageQuery::parse(query.as_deref());
-    let t = Words::for_request(state.app.catalogue(), query.lang.as_deref(), &headers);
+    let t = PageText::for_request(state.app.catalogue(), query.lang.as_deref(), &headers);
     let list = match ListChoice::of(&state, query.list.as_deref()).await {
         Ok(list) => list,
         Err(error) => return server_error(error),
@@ -141,7 +141,7 @@ pub(super) async fn subscribe(
     let Ok(axum::Form(form)) = form else {
         // Not a form this page sent (another content type, a mangled body):
         // the form again, empty, rather than a bare error.
-        let t = Words::for_request(state.app.catalogue(), None, &headers);
+        let t = PageText::for_request(state.app.catalogue(), None, &headers);
         let form = SubscribeForm::default();
         let error = Some(t.get("web-error-form"));
         return form_page(
@@ -154,7 +154,7 @@ pub(super) async fn subscribe(
             &ListChoice::None,
         );
     };
-    let t = Words::for_request(state.app.catalogue(), form.lang.as_deref(), &headers);
+    let t = PageText::for_request(state.app.catalogue(), form.lang.as_deref(), &headers);
     let list = match ListChoice::of(&state, form.list.as_deref()).await {
         Ok(list) => list,
         Err(error) => return server_error(error),
@@ -264,7 +264,7 @@ async fn sign_up(
     });
     let state = state.clone();
     state.mail.clone().spawn(async move {
-        let t = Words::for_tag(state.app.catalogue(), &subscriber.language);
+        let t = PageText::for_tag(state.app.catalogue(), &subscriber.language);
         let url = public_link(&state, "confirm", &token);
         let mail = ConfirmationMail {
             to: &subscriber.email,

@@ -1,4 +1,4 @@
-//! Subscriber administration (API) and self-service sign-up (double opt-in).
+//! One person's record: read, changed and erased through the API, and created by self-service sign-up (double opt-in).
 
 use crate::domain::SubscriberStatus;
 use crate::unsubscribe::LinkKey;
