@@ -262,3 +262,18 @@ juana@example.org,Juana Huamán,quy,Huancavelica
 maria@example.org,María Torres,es-PE,Lima
 ann@example.org,Ann Smith,en-GB,Lima
 ";
+
+/// `value` with one character changed: same length, wrong value, so a
+/// refusal comes from the comparison itself, not from a length check.
+pub fn same_length_other(value: &str) -> String {
+    let mut bytes = value.as_bytes().to_vec();
+    bytes[10] = if bytes[10] == b'A' { b'B' } else { b'A' };
+    let other = String::from_utf8(bytes).unwrap();
+    assert_eq!(other.len(), value.len());
+    other
+}
+
+/// Whether `address` has a sign-up on record (pending or confirmed).
+pub async fn signed_up(t: &WebTest, address: &str) -> bool {
+    t.app.store.signup_state(address).await.unwrap().is_some()
+}

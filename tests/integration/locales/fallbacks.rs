@@ -14,14 +14,8 @@ fn campaigns_count_fallbacks_and_strict_refuses_them() {
     let dir = tempfile::tempdir().unwrap();
     let locales = dir.path().join("locales");
     copy_catalogue_without(&locales, "qu", "survivor-rights");
-    std::fs::write(dir.path().join("peru.csv"), PERU).unwrap();
     let run = |args: &[&str]| willay(dir.path(), &locales, args);
-    assert!(run(&["lists", "create", "peru"]).status.success());
-    assert!(
-        run(&["subscribers", "import", "peru.csv", "--list", "peru"])
-            .status
-            .success()
-    );
+    import_peru(&run, dir.path());
     let create = [
         "campaigns",
         "create",
@@ -149,14 +143,8 @@ fn a_broken_translation_is_named_when_a_campaign_is_made() {
         )
     );
 
-    std::fs::write(dir.path().join("peru.csv"), PERU).unwrap();
     let run = |args: &[&str]| willay(dir.path(), &locales, args);
-    assert!(run(&["lists", "create", "peru"]).status.success());
-    assert!(
-        run(&["subscribers", "import", "peru.csv", "--list", "peru"])
-            .status
-            .success()
-    );
+    import_peru(&run, dir.path());
     let create = |message: &str, strict: bool| {
         let mut args = vec![
             "campaigns",
@@ -265,3 +253,14 @@ async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
 }
 
 on_both_backends!(strict_refusal_is_a_typed_error_for_the_api);
+
+/// The list `peru` with the people of [`PERU`] on it.
+fn import_peru(run: &impl Fn(&[&str]) -> Output, dir: &Path) {
+    std::fs::write(dir.join("peru.csv"), PERU).unwrap();
+    assert!(run(&["lists", "create", "peru"]).status.success());
+    assert!(
+        run(&["subscribers", "import", "peru.csv", "--list", "peru"])
+            .status
+            .success()
+    );
+}

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::helpers::web::{PEOPLE, WebTest, roomy, set_cookie};
+use crate::helpers::web::{PEOPLE, WebTest, roomy, same_length_other, set_cookie};
 use crate::helpers::{Backend, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;

@@ -185,13 +185,6 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
     );
 }
 
-/// `value` with one character changed: same length, wrong value.
-fn same_length_other(value: &str) -> String {
-    let mut bytes = value.as_bytes().to_vec();
-    bytes[10] = if bytes[10] == b'A' { b'B' } else { b'A' };
-    String::from_utf8(bytes).unwrap()
-}
-
 async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Backend) {
     let t = WebTest::start(backend).await;
     t.import(PEOPLE, "peru").await;

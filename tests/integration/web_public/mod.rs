@@ -12,7 +12,9 @@ use willay::unsubscribe::UnsubscribeToken;
 use willay::web::{ConfirmSigner, ConfirmToken, PublicRateLimit, WebConfig};
 
 use crate::helpers::Backend;
-use crate::helpers::web::{Fetch, PEOPLE, WebTest, page, roomy, set_cookie};
+use crate::helpers::web::{
+    Fetch, PEOPLE, WebTest, page, roomy, same_length_other, set_cookie, signed_up,
+};
 use crate::on_both_backends;
 use crate::smtp::{Received, SmtpServer};
 
