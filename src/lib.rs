@@ -5,6 +5,7 @@
 //! outbox folder), with a delivery ledger that is the truth for "never twice"
 //! and for reach.
 
+pub mod access;
 pub mod app;
 pub mod bounces;
 pub mod campaigns;

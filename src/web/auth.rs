@@ -19,6 +19,7 @@ use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::state::WebState;
+use crate::access::{Area, Role};
 use crate::store::{Store, StoreError, StoredToken, WebSession, now_millis};
 
 const TOKEN_PREFIX: &str = "wly_";
@@ -103,6 +104,8 @@ pub async fn authenticate(
 pub struct ApiCaller {
     /// The token's name (for logs; never the token).
     pub token_name: String,
+    /// What the token may do.
+    pub role: Role,
 }
 
 impl ApiCaller {
@@ -113,11 +116,16 @@ impl ApiCaller {
     }
 }
 
-impl FromRequestParts<WebState> for ApiCaller {
+/// The caller an API area's guard let in; a route outside every guard has none (401).
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, ApiError> {
-        Self::of(&parts.headers, &state.app.store).await
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<ApiCaller>()
+            .cloned()
+            .ok_or(ApiError::Unauthorized)
     }
 }
 
@@ -133,7 +141,20 @@ impl ApiCaller {
             .ok_or(ApiError::Unauthorized)?;
         Ok(Self {
             token_name: token.name,
+            role: Role::Admin,
         })
+    }
+
+    /// Whether this caller's role opens `area`; 403 `forbidden` if not.
+    pub fn may(&self, area: Area) -> Result<(), ApiError> {
+        if self.role.may(area) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "a token of role `{}` may not do this",
+                self.role
+            )))
+        }
     }
 }
 

@@ -29,7 +29,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-pub use api::{IMPORT_BODY_LIMIT, api_routes};
+pub use api::IMPORT_BODY_LIMIT;
 pub use confirm::{ConfirmLink, ConfirmSigner, ConfirmToken, ConfirmTokenError};
 pub use monitor::{install_metrics_recorder, worker_metrics_router};
 pub use openapi::openapi_json;
@@ -42,7 +42,7 @@ pub fn router(state: WebState) -> Router {
         .merge(dashboard::login_routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), public::limit));
     // API answers name people (subscribers, reach by region): no cache keeps them.
-    let api = api::routes().layer(SetResponseHeaderLayer::if_not_present(
+    let api = api::routes(&state).layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));

@@ -19,6 +19,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use super::auth::ApiCaller;
 use super::error::ApiError;
 use super::state::WebState;
+use crate::access::Area;
 use crate::store::Store;
 
 /// `/healthz` and `/metrics`.
@@ -79,7 +80,7 @@ pub fn worker_metrics_router(store: Store, handle: PrometheusHandle) -> Router {
         "/metrics",
         get(
             async move |headers: HeaderMap| -> Result<Response, ApiError> {
-                ApiCaller::of(&headers, &store).await?;
+                ApiCaller::of(&headers, &store).await?.may(Area::Metrics)?;
                 Ok(prometheus_text(handle.render()))
             },
         ),
@@ -109,7 +110,10 @@ async fn healthz(State(state): State<WebState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<WebState>, _caller: ApiCaller) -> Result<Response, ApiError> {
+async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    ApiCaller::of(&headers, &state.app.store)
+        .await?
+        .may(Area::Metrics)?;
     let mut text = state
         .metrics
         .as_ref()

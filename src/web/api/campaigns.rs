@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use super::extract::{Body, Id, OptionalBody, rfc3339};
+use super::responses::JsonBodyRefused;
 use crate::campaigns::{CampaignAction, CampaignRequest, Fallback};
 use crate::domain::ListName;
 use crate::store::{Campaign, CampaignProgress};
@@ -136,11 +137,10 @@ async fn with_fallbacks(
 }
 
 /// Every campaign, newest first.
-#[utoipa::path(get, path = "/api/campaigns", tag = "campaigns", security(("bearer" = [])),
-    responses((status = 200, body = [CampaignView]), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns",
+    responses((status = 200, body = [CampaignView])))]
 pub async fn list_campaigns(
     State(state): State<WebState>,
-    _: ApiCaller,
 ) -> Result<Json<Vec<CampaignView>>, ApiError> {
     Ok(Json(campaign_views(&state).await?))
 }
@@ -148,17 +148,14 @@ pub async fn list_campaigns(
 /// Creates a campaign (a draft, or scheduled with `at`), with a warning for
 /// each group of people who will get a fallback language; with `strict`,
 /// refuses instead.
-#[utoipa::path(post, path = "/api/campaigns", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns", tag = "campaigns",
     request_body = NewCampaignBody,
     responses((status = 201, body = CampaignChanged),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody),
+        JsonBodyRefused,
         (status = 409, description = "`strict` and someone would get a fallback language", body = FallbackRefusedBody),
-        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, description = "unknown message or list, or no list", body = ErrorBody)))]
 pub async fn create_campaign(
     State(state): State<WebState>,
-    _: ApiCaller,
     Body(body): Body<NewCampaignBody>,
 ) -> Result<(StatusCode, Json<CampaignChanged>), ApiError> {
     let lists = body
@@ -186,12 +183,11 @@ pub async fn create_campaign(
 }
 
 /// One campaign with its live progress.
-#[utoipa::path(get, path = "/api/campaigns/{id}", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CampaignView), (status = 404, body = ErrorBody)))]
 pub async fn show_campaign(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignView>, ApiError> {
     let campaign = state.app.store.campaign(id).await?;
@@ -211,17 +207,15 @@ async fn act(
 
 /// Schedules a draft (now, or at `at`), with fallback warnings; with
 /// `strict`, refuses instead. The body is optional: none schedules it now.
-#[utoipa::path(post, path = "/api/campaigns/{id}/schedule", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns/{id}/schedule", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
     request_body(content = Option<ScheduleBody>, description = "optional: no body schedules the campaign now"),
     responses((status = 200, body = CampaignChanged),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "the body is not JSON", body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = ConflictBody),
         (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
 pub async fn schedule(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
     OptionalBody(body): OptionalBody<ScheduleBody>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
@@ -234,39 +228,36 @@ pub async fn schedule(
 }
 
 /// Pauses a running campaign.
-#[utoipa::path(post, path = "/api/campaigns/{id}/pause", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns/{id}/pause", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
         (status = 409, description = "not running", body = ErrorBody)))]
 pub async fn pause(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     act(&state, id, CampaignAction::Pause, None).await
 }
 
 /// Resumes a paused campaign.
-#[utoipa::path(post, path = "/api/campaigns/{id}/resume", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns/{id}/resume", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
         (status = 409, description = "not paused", body = ErrorBody)))]
 pub async fn resume(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     act(&state, id, CampaignAction::Resume, None).await
 }
 
 /// Cancels a campaign: unsent messages are never sent.
-#[utoipa::path(post, path = "/api/campaigns/{id}/cancel", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
         (status = 409, description = "already finished or cancelled", body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     act(&state, id, CampaignAction::Cancel, None).await
@@ -294,12 +285,11 @@ pub struct RetriedView {
 /// Puts the campaign's failed messages back in the queue with a fresh set of
 /// attempts; a `done` campaign runs again. Bounced, unsubscribed and erased
 /// people are not retried. The reason and the token's name are recorded.
-#[utoipa::path(post, path = "/api/campaigns/{id}/retry", tag = "campaigns", security(("bearer" = [])),
+#[utoipa::path(post, path = "/campaigns/{id}/retry", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
     request_body(content = Option<RetryBody>, description = "optional: `{\"reason\": \"…\"}`"),
     responses((status = 200, body = RetriedView),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, description = "the body is not JSON", body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "the campaign is cancelled (`invalid_transition`)", body = ErrorBody),
         (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
 pub async fn retry(

@@ -1,23 +1,33 @@
 //! The admin JSON API under `/api/`, authenticated with bearer tokens.
 //!
+//! Every route is declared once, in [`areas`]: the router and the OpenAPI
+//! document both come from that list, and each area's guard answers 401
+//! without a valid token before any handler runs.
+//!
 //! Every error is JSON with a stable code, including the ones axum would
 //! answer in plain text (a query or body that does not parse, a body too
 //! large, a method the route does not have).
 
 pub(super) mod campaigns;
 mod extract;
+mod guard;
 pub(super) mod messages;
 pub(super) mod reach;
+pub(super) mod responses;
 pub(super) mod subscribers;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
-use axum::routing::{MethodFilter, MethodRouter, get, on};
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::error::ApiError;
+use super::openapi::ApiDoc;
 use super::state::WebState;
+use crate::access::Area;
 
 /// The largest CSV upload `/api/subscribers/import` reads. axum's default
 /// (2 MB) refuses a list of some 40,000 people, and organisations import their
@@ -25,73 +35,62 @@ use super::state::WebState;
 /// memory once per upload by a token holder.
 pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// One authenticated API route: its method, its path under `/api`, its handler.
-struct ApiRoute {
-    method: Method,
-    path: &'static str,
-    handler: MethodRouter<WebState>,
-}
-
-fn route<H, T>(method: Method, path: &'static str, handler: H) -> ApiRoute
-where
-    H: Handler<T, WebState>,
-    T: 'static,
-{
-    let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
-    ApiRoute {
-        method,
-        path,
-        handler: on(filter, handler),
-    }
-}
-
-/// Every authenticated API route. The router is built from this table and the
-/// OpenAPI check walks it, so no route can be served without being documented.
-fn table() -> Vec<ApiRoute> {
+/// Every authenticated API route, by the area it belongs to; paths are
+/// relative to `/api`.
+fn areas() -> Vec<(Area, OpenApiRouter<WebState>)> {
     use self::{campaigns as c, messages as m, reach as r, subscribers as s};
-    let mut import = route(Method::POST, "/subscribers/import", s::import_subscribers);
-    import.handler = import
-        .handler
-        .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT));
+    let audience = OpenApiRouter::new()
+        .routes(routes!(s::list_lists, s::create_list))
+        .routes(routes!(s::create_subscriber))
+        .routes(routes!(s::import_subscribers).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
+        .routes(routes!(
+            s::show_subscriber,
+            s::update_subscriber,
+            s::delete_subscriber
+        ));
+    let messages = OpenApiRouter::new()
+        .routes(routes!(m::list_messages))
+        .routes(routes!(m::preview));
+    let campaigns = OpenApiRouter::new()
+        .routes(routes!(c::create_campaign))
+        .routes(routes!(c::schedule))
+        .routes(routes!(c::pause))
+        .routes(routes!(c::resume))
+        .routes(routes!(c::cancel))
+        .routes(routes!(c::retry));
+    let progress = OpenApiRouter::new()
+        .routes(routes!(c::list_campaigns))
+        .routes(routes!(c::show_campaign))
+        .routes(routes!(r::reach))
+        .routes(routes!(r::reach_daily));
     vec![
-        route(Method::GET, "/lists", s::list_lists),
-        route(Method::POST, "/lists", s::create_list),
-        route(Method::POST, "/subscribers", s::create_subscriber),
-        import,
-        route(Method::GET, "/subscribers/{id}", s::show_subscriber),
-        route(Method::PATCH, "/subscribers/{id}", s::update_subscriber),
-        route(Method::DELETE, "/subscribers/{id}", s::delete_subscriber),
-        route(Method::GET, "/messages", m::list_messages),
-        route(Method::GET, "/messages/{message_id}/preview", m::preview),
-        route(Method::GET, "/campaigns", c::list_campaigns),
-        route(Method::POST, "/campaigns", c::create_campaign),
-        route(Method::GET, "/campaigns/{id}", c::show_campaign),
-        route(Method::POST, "/campaigns/{id}/schedule", c::schedule),
-        route(Method::POST, "/campaigns/{id}/pause", c::pause),
-        route(Method::POST, "/campaigns/{id}/resume", c::resume),
-        route(Method::POST, "/campaigns/{id}/cancel", c::cancel),
-        route(Method::POST, "/campaigns/{id}/retry", c::retry),
-        route(Method::GET, "/reach", r::reach),
-        route(Method::GET, "/reach/daily", r::reach_daily),
+        (Area::Audience, audience),
+        (Area::Messages, messages),
+        (Area::Campaigns, campaigns),
+        (Area::Progress, progress),
     ]
 }
 
-/// `(method, path)` of every authenticated API route, paths as served
-/// (`/api/…`, parameters in braces as in the OpenAPI document).
-pub fn api_routes() -> Vec<(String, String)> {
-    table()
-        .into_iter()
-        .map(|r| (r.method.to_string(), format!("/api{}", r.path)))
-        .collect()
+/// The OpenAPI document of every route, paths as served (`/api/…`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut paths = utoipa::openapi::OpenApi::default();
+    for (area, router) in areas() {
+        paths.merge(guard::documented(area, router.into_openapi()));
+    }
+    ApiDoc::openapi().nest("/api", paths)
 }
 
-/// The `/api` router: the table's routes, the document, JSON 404 and 405.
-pub(super) fn routes() -> Router<WebState> {
+/// The `/api` router: the areas' routes behind their guards, the document,
+/// JSON 404 and 405.
+pub(super) fn routes(state: &WebState) -> Router<WebState> {
+    let document = super::openapi::openapi_json();
     // The document describes the routes; it is public, like any API's description.
-    let mut router = Router::new().route("/openapi.json", get(super::openapi::serve_openapi));
-    for ApiRoute { path, handler, .. } in table() {
-        // Routes of one path merge into one method router.
-        router = router.route(path, handler);
+    let mut router = Router::new().route(
+        "/openapi.json",
+        get(async move || axum::Json(document.clone())),
+    );
+    for (area, routes) in areas() {
+        router = router.merge(guard::guarded(state, area, routes.into()));
     }
     // After every route: the fallback is set on the routes registered so far.
     router

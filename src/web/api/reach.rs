@@ -7,7 +7,6 @@ use axum::extract::State;
 
 use super::extract::ApiQuery;
 use crate::store::{self, DayReach, ReachFilter};
-use crate::web::auth::ApiCaller;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::state::WebState;
 
@@ -135,13 +134,11 @@ async fn check_campaign(state: &WebState, query: &ReachQuery) -> Result<(), ApiE
 }
 
 /// Reach from the delivery ledger: exactly `willay reach --format json`.
-#[utoipa::path(get, path = "/api/reach", tag = "reach", security(("bearer" = [])), params(ReachQuery),
+#[utoipa::path(get, path = "/reach", tag = "reach", params(ReachQuery),
     responses((status = 200, description = "the same object as `willay reach --format json`", body = Reach),
-        (status = 400, description = "`campaign` is not a number", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, description = "`campaign` is not a number", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reach(
     State(state): State<WebState>,
-    _: ApiCaller,
     ApiQuery(query): ApiQuery<ReachQuery>,
 ) -> Result<Json<Reach>, ApiError> {
     check_campaign(&state, &query).await?;
@@ -163,13 +160,11 @@ pub struct DayView {
 }
 
 /// Reach per day of delivery (UTC), oldest first.
-#[utoipa::path(get, path = "/api/reach/daily", tag = "reach", security(("bearer" = [])), params(ReachQuery),
+#[utoipa::path(get, path = "/reach/daily", tag = "reach", params(ReachQuery),
     responses((status = 200, body = [DayView]),
-        (status = 400, description = "`campaign` is not a number", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, description = "`campaign` is not a number", body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn reach_daily(
     State(state): State<WebState>,
-    _: ApiCaller,
     ApiQuery(query): ApiQuery<ReachQuery>,
 ) -> Result<Json<Vec<DayView>>, ApiError> {
     check_campaign(&state, &query).await?;

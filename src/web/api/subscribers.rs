@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::extract::{ApiQuery, Body, Id, Raw};
+use super::responses::JsonBodyRefused;
 use crate::domain::{
     EmailAddress, LanguageTag, ListName, PersonName, ProfileError, Region, SubscriberStatus,
 };
@@ -34,12 +35,9 @@ pub struct NewList {
 }
 
 /// Every list, by name.
-#[utoipa::path(get, path = "/api/lists", tag = "lists", security(("bearer" = [])),
-    responses((status = 200, body = [ListView]), (status = 401, body = ErrorBody)))]
-pub async fn list_lists(
-    State(state): State<WebState>,
-    _: ApiCaller,
-) -> Result<Json<Vec<ListView>>, ApiError> {
+#[utoipa::path(get, path = "/lists", tag = "lists",
+    responses((status = 200, body = [ListView])))]
+pub async fn list_lists(State(state): State<WebState>) -> Result<Json<Vec<ListView>>, ApiError> {
     let lists = state.app.store.lists().await?;
     Ok(Json(
         lists
@@ -55,16 +53,13 @@ pub async fn list_lists(
 }
 
 /// Creates a list.
-#[utoipa::path(post, path = "/api/lists", tag = "lists", security(("bearer" = [])), request_body = NewList,
+#[utoipa::path(post, path = "/lists", tag = "lists", request_body = NewList,
     responses((status = 201, body = ListView),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody),
+        JsonBodyRefused,
         (status = 409, description = "a list of that name exists", body = ErrorBody),
-        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create_list(
     State(state): State<WebState>,
-    _: ApiCaller,
     Body(body): Body<NewList>,
 ) -> Result<(StatusCode, Json<ListView>), ApiError> {
     let name = ListName::parse(&body.name)
@@ -190,13 +185,11 @@ fn initial_status(text: Option<&str>) -> Result<SubscriberStatus, ApiError> {
 }
 
 /// Creates one subscriber.
-#[utoipa::path(post, path = "/api/subscribers", tag = "subscribers", security(("bearer" = [])),
+#[utoipa::path(post, path = "/subscribers", tag = "subscribers",
     request_body = NewSubscriberBody,
     responses((status = 201, body = SubscriberView),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody),
+        JsonBodyRefused,
         (status = 409, description = "the address is already subscribed", body = ErrorBody),
-        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn create_subscriber(
     State(state): State<WebState>,
@@ -234,25 +227,22 @@ pub async fn create_subscriber(
 }
 
 /// One subscriber.
-#[utoipa::path(get, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+#[utoipa::path(get, path = "/subscribers/{id}", tag = "subscribers",
     params(("id" = i64, Path, description = "subscriber id")),
-    responses((status = 200, body = SubscriberView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SubscriberView), (status = 404, body = ErrorBody)))]
 pub async fn show_subscriber(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<SubscriberView>, ApiError> {
     Ok(Json(view(&state, id).await?))
 }
 
 /// Changes language, region or status.
-#[utoipa::path(patch, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/subscribers/{id}", tag = "subscribers",
     params(("id" = i64, Path, description = "subscriber id")), request_body = SubscriberPatch,
     responses((status = 200, body = SubscriberView),
-        (status = 400, description = "the body is not JSON", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        JsonBodyRefused, (status = 404, body = ErrorBody),
         (status = 409, description = "the status change is not allowed from the current status", body = ErrorBody),
-        (status = 415, description = "the body is not `application/json`", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn update_subscriber(
     State(state): State<WebState>,
@@ -311,12 +301,11 @@ pub async fn update_subscriber(
 /// Erases a subscriber: personal data and memberships go, unsent deliveries are
 /// skipped, stored SMTP replies about them are cleared, and the ledger keeps
 /// its anonymous counts (reach does not change).
-#[utoipa::path(delete, path = "/api/subscribers/{id}", tag = "subscribers", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/subscribers/{id}", tag = "subscribers",
     params(("id" = i64, Path, description = "subscriber id")),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_subscriber(
     State(state): State<WebState>,
-    _: ApiCaller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     if state.app.store.delete_subscriber(id, now_millis()).await? {
@@ -360,11 +349,10 @@ pub struct ImportResult {
 }
 
 /// Imports a CSV file (header `email,name,language,region`) sent as the body.
-#[utoipa::path(post, path = "/api/subscribers/import", tag = "subscribers", security(("bearer" = [])),
+#[utoipa::path(post, path = "/subscribers/import", tag = "subscribers",
     params(ImportQuery), request_body(content = String, content_type = "text/csv", description = "at most 64 MiB"),
     responses((status = 200, body = ImportResult),
         (status = 400, description = "a query parameter given twice", body = ErrorBody),
-        (status = 401, body = ErrorBody),
         (status = 413, description = "the file is larger than 64 MiB", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn import_subscribers(

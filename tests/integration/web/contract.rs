@@ -61,9 +61,9 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
     ));
 }
 
-/// The document and the router agree: every documented operation exists and
-/// answers 401 without a token and with a revoked one (a missing route would
-/// be 404, a missing method 405), and every route the API serves is documented.
+/// The router and the document come from one list of handlers: every
+/// documented operation exists and answers 401 without a token and with a
+/// revoked one (a missing route would be 404, a missing method 405).
 async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
     let t = WebTest::start(backend).await;
     let response = t
@@ -92,10 +92,7 @@ async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
             }
         }
     }
-    let served: std::collections::BTreeSet<(String, String)> =
-        web::api_routes().into_iter().collect();
-    assert_eq!(documented, served, "documented vs served");
-    assert_eq!(served.len(), 19);
+    assert_eq!(documented.len(), 19, "{documented:?}");
 
     let revoked = web::auth::create_token(&t.app.store, "revoked")
         .await

@@ -1,0 +1,21 @@
+//! Answers many routes share, documented once.
+
+use crate::web::error::ErrorBody;
+
+/// What a route reading a JSON body answers before considering its meaning.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum JsonBodyRefused {
+    /// The body is not JSON.
+    #[response(
+        status = 400,
+        description = "the body is not JSON (`malformed_request`)"
+    )]
+    Malformed(ErrorBody),
+    /// The body is not sent as JSON.
+    #[response(
+        status = 415,
+        description = "the body is not `application/json` (`unsupported_media_type`)"
+    )]
+    NotJson(ErrorBody),
+}
