@@ -2,6 +2,10 @@
 //! opens, decided here and nowhere else (API routes, dashboard pages and the
 //! OpenAPI document all ask [`Role::may`]).
 
+pub mod password;
+pub mod secret;
+pub mod staff;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -50,6 +54,12 @@ impl Role {
         }
     }
 
+    /// Whether every area `other` opens, this role opens too: a staff member
+    /// may hold tokens of the roles their own covers, and no other.
+    pub fn covers(self, other: Role) -> bool {
+        Area::ALL.into_iter().all(|a| !other.may(a) || self.may(a))
+    }
+
     /// The role's name, as stored and typed (`admin`, `manager`, …).
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -62,6 +72,16 @@ impl Role {
 }
 
 impl Area {
+    /// Every area.
+    pub const ALL: [Area; 6] = [
+        Area::Staff,
+        Area::Audience,
+        Area::Campaigns,
+        Area::Progress,
+        Area::Messages,
+        Area::Metrics,
+    ];
+
     /// The roles that open this area, most powerful first.
     pub fn roles(self) -> Vec<Role> {
         Role::ALL.into_iter().filter(|r| r.may(self)).collect()
@@ -90,6 +110,46 @@ impl FromStr for Role {
     }
 }
 
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(text: String) -> Result<Self, UnknownRole> {
+        text.parse()
+    }
+}
+
+/// The name of a staff member or a token: 1–100 characters, none of them
+/// control characters (a name ends up in tables, pages and the audit log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountName(String);
+
+/// A name that is empty, too long or has control characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a name must be 1–100 printable characters")]
+pub struct BadName;
+
+impl AccountName {
+    /// `text` without surrounding white space, if it is a valid name.
+    pub fn parse(text: &str) -> Result<Self, BadName> {
+        let name = text.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(BadName);
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +168,45 @@ mod tests {
         ] {
             let names: Vec<&str> = area.roles().into_iter().map(Role::as_str).collect();
             assert_eq!(names.join(" "), roles, "{area:?}");
+        }
+    }
+
+    #[test]
+    fn a_role_covers_the_roles_whose_areas_it_opens() {
+        use Role::*;
+        for (role, covered) in [
+            (Admin, "admin manager translator analyst"),
+            (Manager, "manager translator analyst"),
+            (Translator, "translator"),
+            (Analyst, "analyst"),
+        ] {
+            let names: Vec<&str> = Role::ALL
+                .into_iter()
+                .filter(|other| role.covers(*other))
+                .map(Role::as_str)
+                .collect();
+            assert_eq!(names.join(" "), covered, "{role}");
+        }
+    }
+
+    #[test]
+    fn account_names_are_printable_and_short() {
+        let long = "n".repeat(101);
+        for (text, expected) in [
+            ("  rosa ", Ok("rosa")),
+            ("Ana Quispe", Ok("Ana Quispe")),
+            ("", Err(BadName)),
+            ("   ", Err(BadName)),
+            ("ana\nadmin", Err(BadName)),
+            ("ana\u{0}", Err(BadName)),
+            (long.as_str(), Err(BadName)),
+        ] {
+            let parsed = AccountName::parse(text);
+            assert_eq!(
+                parsed.as_ref().map(AccountName::as_str),
+                expected.as_ref().map(|s| *s),
+                "{text:?}"
+            );
         }
     }
 

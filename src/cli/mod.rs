@@ -34,6 +34,7 @@ mod locales;
 mod previews;
 mod reach;
 mod serve;
+mod staff;
 mod subscribers;
 mod tokens;
 mod worker;
@@ -101,6 +102,11 @@ enum Command {
     Reach(reach::ReachArgs),
     /// Run the web service: admin API, dashboard, public pages (and the worker).
     Serve(serve::ServeArgs),
+    /// Staff members: add them with a role, list, remove, change roles, password links.
+    Staff {
+        #[command(subcommand)]
+        action: staff::StaffCommand,
+    },
     /// Create, list and revoke API tokens (for the API and the dashboard log-in).
     Tokens {
         #[command(subcommand)]
@@ -185,6 +191,7 @@ impl Cli {
                     Command::Reach(args) => reach::run(&app, args).await,
                     Command::Bounces { action } => bounces::run(&app, action).await,
                     Command::Tokens { action } => tokens::run(&app, action).await,
+                    Command::Staff { action } => staff::run(&app, action).await,
                     _ => unreachable!("handled above"),
                 };
                 app.store.close().await;

@@ -3,6 +3,7 @@
 use clap::Subcommand;
 use tabled::Tabled;
 
+use crate::access::Role;
 use crate::app::{App, NoCatalogue};
 use crate::store::Millis;
 use crate::web::auth;
@@ -13,6 +14,14 @@ pub(super) enum TokensCommand {
     Create {
         /// A name saying whose it is, e.g. `ana-laptop` or `prometheus`.
         name: String,
+        /// What it may do: admin, manager, translator or analyst (e.g.
+        /// `analyst` for a Prometheus scraper).
+        #[arg(long)]
+        role: Role,
+        /// The staff member it belongs to; it goes when they go, and their
+        /// role must cover the token's.
+        #[arg(long)]
+        staff: Option<String>,
     },
     /// List tokens (names and dates, never the tokens).
     List,
@@ -26,12 +35,14 @@ pub(super) enum TokensCommand {
 #[derive(Tabled)]
 struct Row {
     name: String,
+    role: Role,
+    staff: String,
     created: String,
     #[tabled(rename = "last used")]
     last_used: String,
 }
 
-fn time(ms: Option<Millis>) -> String {
+pub(super) fn time(ms: Option<Millis>) -> String {
     ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
         .map(|t| t.format("%Y-%m-%d %H:%MZ").to_string())
         .unwrap_or_else(|| "never".into())
@@ -39,10 +50,10 @@ fn time(ms: Option<Millis>) -> String {
 
 pub(super) async fn run(app: &App<NoCatalogue>, command: TokensCommand) -> anyhow::Result<()> {
     match command {
-        TokensCommand::Create { name } => {
-            let token = auth::create_token(&app.store, &name).await?;
+        TokensCommand::Create { name, role, staff } => {
+            let token = auth::create_token(&app.store, &name, role, staff.as_deref()).await?;
             note!(
-                "created token `{}`; it is shown only this once:",
+                "created {role} token `{}`; it is shown only this once:",
                 name.trim()
             );
             outln!("{token}")?;
@@ -55,12 +66,14 @@ pub(super) async fn run(app: &App<NoCatalogue>, command: TokensCommand) -> anyho
                 .into_iter()
                 .map(|t| Row {
                     name: t.name,
+                    role: t.role,
+                    staff: t.staff.unwrap_or_else(|| "—".into()),
                     created: time(Some(t.created_at)),
                     last_used: time(t.last_used_at),
                 })
                 .collect();
             if rows.is_empty() {
-                outln!("no tokens yet: create one with `willay tokens create NAME`")?;
+                outln!("no tokens yet: create one with `willay tokens create NAME --role ROLE`")?;
             } else {
                 outln!("{}", super::reach::table(rows))?;
             }

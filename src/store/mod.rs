@@ -13,6 +13,7 @@ mod reach;
 mod retries;
 mod sessions;
 mod settings;
+mod staff;
 mod subscriber_record;
 mod subscribers;
 mod timeline;
@@ -34,11 +35,12 @@ pub use lists::ListSummary;
 pub use progress::CampaignProgress;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
-pub use sessions::WebSession;
+pub use sessions::{SessionOpener, WebSession};
+pub use staff::{StaffCredentials, StaffMember};
 pub use subscriber_record::{ConfirmOutcome, SignupState};
 pub use subscribers::{BounceMark, Consent, ImportRow, ImportSummary, NewSubscriber, Subscriber};
 pub use timeline::{DayReach, LedgerGauge};
-pub use tokens::{ApiToken, StoredToken};
+pub use tokens::{ApiToken, NewToken, StoredToken};
 
 /// Milliseconds since the Unix epoch, UTC: the stored form of every timestamp.
 pub type Millis = i64;

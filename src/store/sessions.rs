@@ -1,14 +1,27 @@
 //! Dashboard sessions, kept server-side so logout and token revocation end them.
 
 use super::{Millis, Store, StoreError, on_pool};
+use crate::access::Role;
+
+/// What opened a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOpener {
+    /// A staff member's password.
+    Staff(i64),
+    /// An API token.
+    Token(i64),
+}
 
 /// A live session.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebSession {
-    /// The API token that logged in.
-    pub token_id: i64,
-    /// That token's name, shown in the dashboard.
+    /// The staff member who logged in with a password, if one did.
+    pub staff_id: Option<i64>,
+    /// The staff member's name, or the token's: shown in the dashboard.
     pub token_name: String,
+    /// What the session may do: the staff member's role, or the token's.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     /// The per-session anti-CSRF value every form must echo.
     pub csrf: String,
     /// When it ends.
@@ -16,15 +29,19 @@ pub struct WebSession {
 }
 
 impl Store {
-    /// Opens a session for `token_id`, identified by the hash of its cookie value.
+    /// Opens a session, identified by the hash of its cookie value.
     pub async fn create_session(
         &self,
         id_hash: &[u8],
-        token_id: i64,
+        opener: SessionOpener,
         csrf: &str,
         now: Millis,
         expires_at: Millis,
     ) -> Result<(), StoreError> {
+        let (staff_id, token_id) = match opener {
+            SessionOpener::Staff(id) => (Some(id), None),
+            SessionOpener::Token(id) => (None, Some(id)),
+        };
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Sweep expired sessions while we are writing anyway.
@@ -33,10 +50,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
-                "INSERT INTO web_sessions (id_hash, token_id, csrf, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO web_sessions (id_hash, staff_id, token_id, csrf, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id_hash)
+            .bind(staff_id)
             .bind(token_id)
             .bind(csrf)
             .bind(now)
@@ -48,7 +66,7 @@ impl Store {
         Ok(())
     }
 
-    /// The unexpired session with this cookie hash whose token still exists.
+    /// The unexpired session with this cookie hash whose staff member or token still exists.
     pub async fn session(
         &self,
         id_hash: &[u8],
@@ -56,9 +74,10 @@ impl Store {
     ) -> Result<Option<WebSession>, StoreError> {
         let session: Option<WebSession> = on_pool!(self, pool => {
             sqlx::query_as(
-                "SELECT s.token_id, t.name AS token_name, s.csrf, s.expires_at FROM web_sessions s \
-                 JOIN api_tokens t ON t.id = s.token_id \
-                 WHERE s.id_hash = $1 AND s.expires_at > $2",
+                "SELECT s.staff_id, COALESCE(m.name, t.name) AS token_name, \
+                 COALESCE(m.role, t.role) AS role, s.csrf, s.expires_at FROM web_sessions s \
+                 LEFT JOIN staff m ON m.id = s.staff_id LEFT JOIN api_tokens t ON t.id = s.token_id \
+                 WHERE s.id_hash = $1 AND s.expires_at > $2 AND (m.id IS NOT NULL OR t.id IS NOT NULL)",
             )
             .bind(id_hash)
             .bind(now)

@@ -1,6 +1,7 @@
 //! API tokens: created by `willay tokens create`, checked on every API call.
 
 use super::{Millis, Store, StoreError, on_pool};
+use crate::access::Role;
 
 /// A token as listed (never its secret, which is not stored).
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -9,6 +10,12 @@ pub struct ApiToken {
     pub id: i64,
     /// The name given at creation, e.g. `ana-laptop`.
     pub name: String,
+    /// What it may do.
+    #[sqlx(try_from = "String")]
+    #[serde(serialize_with = "as_str")]
+    pub role: Role,
+    /// The staff member it belongs to, if any.
+    pub staff: Option<String>,
     /// When it was created.
     pub created_at: Millis,
     /// When it last authenticated a request.
@@ -24,25 +31,47 @@ pub struct StoredToken {
     pub name: String,
     /// SHA-256 of the whole token text.
     pub hash: Vec<u8>,
+    /// What it may do.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+}
+
+fn as_str<S: serde::Serializer>(role: &Role, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(role.as_str())
+}
+
+/// A token to store: its secret only as a hash.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    /// Its name.
+    pub name: &'a str,
+    /// The non-secret prefix that finds the row.
+    pub selector: &'a str,
+    /// SHA-256 of the whole token text.
+    pub hash: &'a [u8],
+    /// What it may do.
+    pub role: Role,
+    /// The staff member it belongs to.
+    pub staff_id: Option<i64>,
 }
 
 impl Store {
     /// Stores a new token; `Ok(None)` when the name is taken.
     pub async fn insert_api_token(
         &self,
-        name: &str,
-        selector: &str,
-        hash: &[u8],
+        token: &NewToken<'_>,
         now: Millis,
     ) -> Result<Option<i64>, StoreError> {
         let id: Option<i64> = on_pool!(self, pool => {
             sqlx::query_scalar(
-                "INSERT INTO api_tokens (name, selector, token_hash, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (name) DO NOTHING RETURNING id",
+                "INSERT INTO api_tokens (name, selector, token_hash, role, staff_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
             )
-            .bind(name)
-            .bind(selector)
-            .bind(hash)
+            .bind(token.name)
+            .bind(token.selector)
+            .bind(token.hash)
+            .bind(token.role.as_str())
+            .bind(token.staff_id)
             .bind(now)
             .fetch_optional(pool)
             .await?
@@ -56,7 +85,7 @@ impl Store {
         selector: &str,
     ) -> Result<Option<StoredToken>, StoreError> {
         let token: Option<StoredToken> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, token_hash AS hash FROM api_tokens WHERE selector = $1")
+            sqlx::query_as("SELECT id, name, token_hash AS hash, role FROM api_tokens WHERE selector = $1")
                 .bind(selector)
                 .fetch_optional(pool)
                 .await?
@@ -82,7 +111,10 @@ impl Store {
     /// Every token, by name.
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
         let tokens: Vec<ApiToken> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, created_at, last_used_at FROM api_tokens ORDER BY name")
+            sqlx::query_as(
+                "SELECT t.id, t.name, t.role, s.name AS staff, t.created_at, t.last_used_at \
+                 FROM api_tokens t LEFT JOIN staff s ON s.id = t.staff_id ORDER BY t.name",
+            )
                 .fetch_all(pool)
                 .await?
         });

@@ -12,15 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use axum_extra::headers::authorization::Bearer;
 use axum_extra::headers::{Authorization, HeaderMapExt};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
 use super::state::WebState;
-use crate::access::{Area, Role};
-use crate::store::{Store, StoreError, StoredToken, WebSession, now_millis};
+pub use crate::access::secret::{digest, random_text, same_secret};
+use crate::access::{AccountName, Area, Role};
+use crate::store::{NewToken, Store, StoreError, StoredToken, WebSession, now_millis};
 
 const TOKEN_PREFIX: &str = "wly_";
 const TOKEN_CHARS: usize = 43;
@@ -40,40 +38,64 @@ pub enum TokenError {
     /// The name is empty or has control characters.
     #[error("a token name must be 1–100 printable characters")]
     BadName,
+    /// The holder named is not a staff member.
+    #[error("there is no staff member named `{0}` (see `willay staff list`)")]
+    UnknownStaff(String),
+    /// The holder's own role does not open everything the token's would.
+    #[error(
+        "`{staff}` is {staff_role}: a {role} token would let them do more than their role allows"
+    )]
+    RoleNotCovered {
+        /// The holder.
+        staff: String,
+        /// Their role.
+        staff_role: Role,
+        /// The token's.
+        role: Role,
+    },
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// 32 random bytes, base64url: session ids, anti-forgery values, token secrets.
-pub fn random_text() -> String {
-    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-}
-
-/// SHA-256 of a secret, as stored.
-pub fn digest(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
-}
-
-/// Equality that takes the same time wherever the inputs differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
-/// Creates a token named `name`; returns the only copy of its text.
-pub async fn create_token(store: &Store, name: &str) -> Result<String, TokenError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(TokenError::BadName);
-    }
+/// Creates a token named `name` with `role`, held by staff member `staff`
+/// if given (whose role must cover it); returns the only copy of its text.
+pub async fn create_token(
+    store: &Store,
+    name: &str,
+    role: Role,
+    staff: Option<&str>,
+) -> Result<String, TokenError> {
+    let name = AccountName::parse(name).map_err(|_| TokenError::BadName)?;
+    let staff_id = match staff {
+        None => None,
+        Some(holder) => {
+            let member = store
+                .staff_member(holder)
+                .await?
+                .ok_or_else(|| TokenError::UnknownStaff(holder.to_owned()))?;
+            if !member.role.covers(role) {
+                return Err(TokenError::RoleNotCovered {
+                    staff: member.name,
+                    staff_role: member.role,
+                    role,
+                });
+            }
+            Some(member.id)
+        }
+    };
     let token = format!("{TOKEN_PREFIX}{}", random_text());
     let selector = &token[TOKEN_PREFIX.len()..TOKEN_PREFIX.len() + SELECTOR_CHARS];
-    match store
-        .insert_api_token(name, selector, &digest(&token), now_millis())
-        .await?
-    {
+    let new = NewToken {
+        name: name.as_str(),
+        selector,
+        hash: &digest(&token),
+        role,
+        staff_id,
+    };
+    match store.insert_api_token(&new, now_millis()).await? {
         Some(_) => Ok(token),
-        None => Err(TokenError::NameTaken(name.to_owned())),
+        None => Err(TokenError::NameTaken(name.to_string())),
     }
 }
 
@@ -141,7 +163,7 @@ impl ApiCaller {
             .ok_or(ApiError::Unauthorized)?;
         Ok(Self {
             token_name: token.name,
-            role: Role::Admin,
+            role: token.role,
         })
     }
 

@@ -303,26 +303,7 @@ const BEFORE_LINK_KEYS: &[&str] = &[
 
 async fn old_links_keep_working_through_the_migration(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = TestDb::create(backend, dir.path()).await;
-    let (url, folder) = match backend {
-        Backend::Sqlite => (format!("{}?mode=rwc", db.url), "sqlite"),
-        Backend::Postgres => (db.url.clone(), "postgres"),
-    };
-    sqlx::any::install_default_drivers();
-    let pool: sqlx::AnyPool = sqlx::pool::PoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
-    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
-        .join(folder);
-    let migrator = sqlx::migrate::Migrator::new(folder).await.unwrap();
-    migrator.run_to(5, &pool).await.unwrap();
-    for statement in BEFORE_LINK_KEYS {
-        sqlx::query(*statement).execute(&pool).await.unwrap();
-    }
-    pool.close().await;
+    let db = TestDb::at_migration(backend, dir.path(), 5, BEFORE_LINK_KEYS).await;
 
     let app = App::build(settings(dir.path(), &db, &shipped_locales(), None))
         .await

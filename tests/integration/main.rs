@@ -21,6 +21,7 @@ mod scale_out;
 mod serve_worker;
 mod smtp;
 mod smtp_tls;
+mod staff;
 mod web;
 mod web_browser;
 mod web_dashboard;

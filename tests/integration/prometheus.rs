@@ -74,7 +74,9 @@ async fn both_metrics_endpoints_pass_promtool_with_a_latency_histogram() {
         db: &db,
     };
     willay.due_campaign();
-    let token = willay.ok(&["tokens", "create", "prometheus"]).stdout;
+    let token = willay
+        .ok(&["tokens", "create", "prometheus", "--role", "analyst"])
+        .stdout;
     let token = String::from_utf8(token).unwrap().trim().to_owned();
 
     let (worker, metrics) = willay.spawn_until(

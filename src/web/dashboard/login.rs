@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{error_page, failed, forged, page};
-use crate::store::now_millis;
+use crate::store::{SessionOpener, now_millis};
 use crate::web::auth::{self, FORM_COOKIE, SESSION_COOKIE, Staff};
 use crate::web::state::WebState;
 
@@ -91,7 +91,7 @@ pub(super) async fn login(
     if let Err(error) = store
         .create_session(
             &auth::digest(&session),
-            token.id,
+            SessionOpener::Token(token.id),
             &auth::random_text(),
             now,
             now + ttl.as_millis() as i64,

@@ -100,6 +100,42 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A new database migrated only up to `version`, then given `statements`:
+    /// what an older willay left, for tests of a later migration.
+    pub async fn at_migration(
+        backend: Backend,
+        dir: &Path,
+        version: i64,
+        statements: &[&str],
+    ) -> Self {
+        let db = Self::create(backend, dir).await;
+        let (url, folder) = match backend {
+            Backend::Sqlite => (format!("{}?mode=rwc", db.url), "sqlite"),
+            Backend::Postgres => (db.url.clone(), "postgres"),
+        };
+        sqlx::any::install_default_drivers();
+        let pool: sqlx::AnyPool = sqlx::pool::PoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(folder);
+        let migrator = sqlx::migrate::Migrator::new(folder).await.unwrap();
+        migrator.run_to(version, &pool).await.unwrap();
+        for statement in statements {
+            sqlx::query(sqlx::AssertSqlSafe(*statement))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+        db
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.postgres_name.take() else {

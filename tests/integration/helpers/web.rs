@@ -8,6 +8,7 @@ use reqwest::header::{self, HeaderMap};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
+use willay::access::Role;
 use willay::app::App;
 use willay::subscribers::ImportReport;
 use willay::web::{self, WebConfig, WebState};
@@ -69,7 +70,7 @@ impl WebTest {
             web::router(state.clone()),
             shutdown.clone(),
         ));
-        let token = web::auth::create_token(&app.store, "test-runner")
+        let token = web::auth::create_token(&app.store, "test-runner", Role::Admin, None)
             .await
             .unwrap();
         let client = reqwest::Client::builder()

@@ -30,7 +30,7 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
     let (status, _) = t.get("/api/lists").await;
     assert_eq!(status, StatusCode::OK);
 
-    let second = web::auth::create_token(&t.app.store, "to-revoke")
+    let second = web::auth::create_token(&t.app.store, "to-revoke", Role::Admin, None)
         .await
         .unwrap();
     let ok = t
@@ -56,7 +56,7 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
     let listed = format!("{:?}", t.app.store.api_tokens().await.unwrap());
     assert!(!listed.contains(&t.token), "{listed}");
     assert!(matches!(
-        web::auth::create_token(&t.app.store, "test-runner").await,
+        web::auth::create_token(&t.app.store, "test-runner", Role::Admin, None).await,
         Err(web::auth::TokenError::NameTaken(_))
     ));
 }
@@ -94,7 +94,7 @@ async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
     }
     assert_eq!(documented.len(), 19, "{documented:?}");
 
-    let revoked = web::auth::create_token(&t.app.store, "revoked")
+    let revoked = web::auth::create_token(&t.app.store, "revoked", Role::Admin, None)
         .await
         .unwrap();
     assert!(t.app.store.revoke_api_token("revoked").await.unwrap());

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use reqwest::header;
 use serde_json::{Value, json};
+use willay::access::Role;
 use willay::store::{ReachFilter, now_millis};
 use willay::web::{self, WebConfig};
 

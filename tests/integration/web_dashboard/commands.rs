@@ -20,14 +20,14 @@ fn willay(dir: &std::path::Path) -> Command {
 fn tokens_are_created_once_listed_without_secret_and_revoked() {
     let dir = tempfile::tempdir().unwrap();
     let output = willay(dir.path())
-        .args(["tokens", "create", "ana-laptop"])
+        .args(["tokens", "create", "ana-laptop", "--role", "admin"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
     assert!(token.starts_with("wly_") && token.len() == 47, "{token}");
     let output = willay(dir.path())
-        .args(["tokens", "create", "ana-laptop"])
+        .args(["tokens", "create", "ana-laptop", "--role", "admin"])
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -146,7 +146,7 @@ async fn willay_serve_sends_due_campaigns_unless_told_not_to() {
     }
 
     let token = willay(dir.path())
-        .args(["tokens", "create", "prometheus"])
+        .args(["tokens", "create", "prometheus", "--role", "analyst"])
         .output()
         .unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
