@@ -219,6 +219,10 @@ impl FromRequestParts<WebState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        // A page's guard has already looked the session up.
+        if let Some(staff) = parts.extensions.get::<Staff>() {
+            return Ok(staff.clone());
+        }
         let to_login = || Redirect::to("/login").into_response();
         let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login());

@@ -49,7 +49,7 @@ pub fn router(state: WebState) -> Router {
     let secure = state.secure_cookies;
     let router = Router::new()
         .nest("/api", api)
-        .merge(dashboard::routes())
+        .merge(dashboard::routes(&state))
         .merge(monitor::routes())
         .merge(limited)
         .with_state(state)

@@ -3,6 +3,7 @@
 //! message previewed in every language side by side. Server-rendered, no script.
 
 mod campaigns;
+mod guard;
 mod login;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use super::charts;
 use super::error::ApiError;
 use super::page::html;
 use super::state::{WebConfig, WebState};
+use crate::access::Area;
 use crate::store::{DayReach, Reach, ReachRow};
 
 /// The log-in form: rate-limited with the public pages, as anyone can reach it.
@@ -26,15 +28,19 @@ pub(super) fn login_routes() -> Router<WebState> {
     Router::new().route("/login", get(login::login_page).post(login::login))
 }
 
-/// Everything behind a session.
-pub(super) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/logout", post(login::logout))
+/// Everything behind a session, each page in the area its role check names.
+pub(super) fn routes(state: &WebState) -> Router<WebState> {
+    let progress = Router::new()
         .route("/dashboard", get(campaigns::overview))
+        .route("/dashboard/campaigns/{id}", get(campaigns::campaign));
+    let steering = Router::new()
         .route("/dashboard/campaigns", post(campaigns::create))
         .route("/dashboard/campaigns/new", get(campaigns::new_campaign))
-        .route("/dashboard/campaigns/{id}", get(campaigns::campaign))
-        .route("/dashboard/campaigns/{id}/{action}", post(campaigns::act))
+        .route("/dashboard/campaigns/{id}/{action}", post(campaigns::act));
+    Router::new()
+        .merge(guard::guarded(state, Area::Progress, progress))
+        .merge(guard::guarded(state, Area::Campaigns, steering))
+        .route("/logout", post(login::logout))
         .route("/dashboard/", any(not_found))
         .route("/dashboard/{*rest}", any(not_found))
 }

@@ -14,6 +14,7 @@ use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
 mod commands;
+mod roles;
 mod staff;
 
 /// The value of `name="csrf"` in a page.

@@ -1,0 +1,43 @@
+//! The dashboard's pages by area: a session first (else the log-in page),
+//! then its role (else a 403 page), checked once per request here.
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+
+use super::error_page;
+use crate::access::Area;
+use crate::web::auth::Staff;
+use crate::web::state::WebState;
+
+/// `router`'s pages, shown only to sessions whose role opens `area`.
+pub(super) fn guarded(state: &WebState, area: Area, router: Router<WebState>) -> Router<WebState> {
+    router.route_layer(middleware::from_fn_with_state((state.clone(), area), check))
+}
+
+async fn check(
+    State((state, area)): State<(WebState, Area)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let staff = match Staff::from_request_parts(&mut parts, &state).await {
+        Ok(staff) => staff,
+        Err(to_login) => return to_login,
+    };
+    if !staff.session.role.may(area) {
+        return error_page(
+            Some(&staff),
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            format!(
+                "Your role ({}) does not open this page. Ask an administrator if you need it.",
+                staff.session.role
+            ),
+        );
+    }
+    parts.extensions.insert(staff);
+    next.run(Request::from_parts(parts, body)).await
+}
