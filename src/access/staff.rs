@@ -92,8 +92,17 @@ pub async fn set_password(
     link_secret: &str,
     password: &Password,
 ) -> Result<i64, StaffError> {
+    set_password_hash(store, link_secret, &password.hash()).await
+}
+
+/// Like [`set_password`], with the password already hashed (off the async threads).
+pub async fn set_password_hash(
+    store: &Store,
+    link_secret: &str,
+    hash: &str,
+) -> Result<i64, StaffError> {
     store
-        .use_password_link(&digest(link_secret), now_millis(), &password.hash())
+        .use_password_link(&digest(link_secret), now_millis(), hash)
         .await?
         .ok_or(StaffError::DeadLink)
 }

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Value, json};
+use willay::access::staff;
+use willay::access::{AccountName, Role};
 use willay::app::App;
 use willay::web::WebConfig;
 
@@ -316,12 +318,32 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
         .unwrap()
         .join("screenshots");
 
+    // Rosa, a campaign manager, opens the link an administrator sent her and
+    // chooses her password.
+    let rosa = AccountName::parse("rosa").unwrap();
+    let link = staff::add(
+        &t.app.store,
+        &t.app.settings.public_url,
+        &rosa,
+        Role::Manager,
+    )
+    .await
+    .unwrap();
+    let password = "wayra pacha llaqta 1990";
+    browser.go(&t.url(link.url.path())).await;
+    browser.type_into("#password", password).await;
+    browser.type_into("#again", password).await;
+    browser.click("button[type=submit]").await;
+    let done = browser.source().await;
+    assert!(done.contains("Your password is set"), "{done}");
+
     browser.go(&t.url("/dashboard")).await;
     assert!(
         browser.url().await.ends_with("/login"),
         "sent to log in first"
     );
-    browser.type_into("#token", &t.token).await;
+    browser.type_into("#name", "rosa").await;
+    browser.type_into("#password", password).await;
     browser.click("button[type=submit]").await;
     assert!(
         browser

@@ -1,4 +1,5 @@
-//! Log-in with an API token into a server-side session, and log-out.
+//! Log-in with a staff member's password or an API token into a
+//! server-side session, and log-out.
 
 use askama::Template;
 use axum::extract::State;
@@ -7,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{error_page, failed, forged, page};
+use crate::access::staff;
 use crate::store::{SessionOpener, now_millis};
 use crate::web::auth::{self, FORM_COOKIE, SESSION_COOKIE, Staff};
 use crate::web::state::WebState;
@@ -44,12 +46,16 @@ pub(super) async fn login_page(State(state): State<WebState>, headers: HeaderMap
 #[serde(default)]
 pub(super) struct LoginForm {
     csrf: String,
+    /// A staff member's name and password…
+    name: String,
+    password: String,
+    /// …or an API token.
     token: String,
 }
 
 /// Whoever is at the log-in form is not signed in yet: a failure on our side
 /// is logged in full and described to them only generically.
-fn login_failed(error: impl std::fmt::Display) -> Response {
+pub(super) fn login_failed(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "dashboard log-in failed");
     error_page(
         None,
@@ -73,13 +79,30 @@ pub(super) async fn login(
         return forged(None);
     }
     let store = &state.app.store;
-    let token = match auth::authenticate(store, &form.token).await {
-        Ok(Some(token)) => token,
+    let by_password = !form.name.trim().is_empty();
+    let opener = if by_password {
+        staff::log_in(store, &form.name, &form.password)
+            .await
+            .map(|id| id.map(SessionOpener::Staff))
+    } else {
+        auth::authenticate(store, &form.token)
+            .await
+            .map(|token| token.map(|t| SessionOpener::Token(t.id)))
+    };
+    let opener = match opener {
+        Ok(Some(opener)) => opener,
         Ok(None) => {
+            // The same words whether the name exists or not.
+            let refusal = if by_password {
+                "That name and password do not match."
+            } else {
+                "That token is not valid (or was revoked)."
+            };
+            tracing::info!(by_password, "dashboard log-in refused");
             return login_form(
                 &headers,
                 StatusCode::UNAUTHORIZED,
-                Some("That token is not valid (or was revoked)."),
+                Some(refusal),
                 state.secure_cookies,
             );
         }
@@ -91,7 +114,7 @@ pub(super) async fn login(
     if let Err(error) = store
         .create_session(
             &auth::digest(&session),
-            SessionOpener::Token(token.id),
+            opener,
             &auth::random_text(),
             now,
             now + ttl.as_millis() as i64,
@@ -100,7 +123,10 @@ pub(super) async fn login(
     {
         return login_failed(error);
     }
-    tracing::info!(token = %token.name, "dashboard log-in");
+    match opener {
+        SessionOpener::Staff(id) => tracing::info!(staff_id = id, "dashboard log-in"),
+        SessionOpener::Token(id) => tracing::info!(token_id = id, "dashboard log-in"),
+    }
     let mut response = Redirect::to("/dashboard").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,

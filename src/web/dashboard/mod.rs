@@ -5,6 +5,7 @@
 mod campaigns;
 mod guard;
 mod login;
+mod password;
 
 use std::collections::BTreeMap;
 
@@ -23,9 +24,15 @@ use super::state::{WebConfig, WebState};
 use crate::access::Area;
 use crate::store::{DayReach, Reach, ReachRow};
 
-/// The log-in form: rate-limited with the public pages, as anyone can reach it.
+/// The log-in form and the password links: rate-limited with the public
+/// pages, as anyone can reach them.
 pub(super) fn login_routes() -> Router<WebState> {
-    Router::new().route("/login", get(login::login_page).post(login::login))
+    Router::new()
+        .route("/login", get(login::login_page).post(login::login))
+        .route(
+            "/staff/password/{secret}",
+            get(password::password_page).post(password::set_password),
+        )
 }
 
 /// Everything behind a session, each page in the area its role check names.

@@ -14,6 +14,7 @@ use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
 mod commands;
+mod password;
 mod roles;
 mod staff;
 
