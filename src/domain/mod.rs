@@ -4,10 +4,12 @@ mod email;
 mod language;
 mod list_name;
 mod person;
+mod staff;
 mod status;
 
 pub use email::{EmailAddress, EmailError};
 pub use language::LanguageTag;
 pub use list_name::{ListName, ListNameError};
 pub use person::{PersonName, ProfileError, Region};
+pub use staff::{AccountName, BadName, Role, UnknownRole};
 pub use status::{CampaignStatus, DeliveryState, StatusError, SubscriberStatus};

@@ -1,7 +1,7 @@
 //! Dashboard sessions, kept server-side so logout and token revocation end them.
 
 use super::{Millis, Store, StoreError, on_pool};
-use crate::access::Role;
+use crate::domain::Role;
 
 /// What opened a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

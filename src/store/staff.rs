@@ -1,7 +1,7 @@
 //! Staff members, their password hashes and their one-time password links.
 
 use super::{Millis, Store, StoreError, on_pool};
-use crate::access::Role;
+use crate::domain::Role;
 
 /// A staff member as listed (never their password hash).
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -1,7 +1,7 @@
 //! API tokens: created by `willay tokens create`, checked on every API call.
 
 use super::{Millis, Store, StoreError, on_pool};
-use crate::access::Role;
+use crate::domain::Role;
 
 /// A token as listed (never its secret, which is not stored).
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
