@@ -22,6 +22,8 @@ pub struct WebSession {
     /// What the session may do: the staff member's role, or the token's.
     #[sqlx(try_from = "String")]
     pub role: Role,
+    /// The dashboard language the staff member chose; none follows their browser.
+    pub locale: Option<String>,
     /// The per-session anti-CSRF value every form must echo.
     pub csrf: String,
     /// When it ends.
@@ -75,7 +77,7 @@ impl Store {
         let session: Option<WebSession> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT s.staff_id, COALESCE(m.name, t.name) AS token_name, \
-                 COALESCE(m.role, t.role) AS role, s.csrf, s.expires_at FROM web_sessions s \
+                 COALESCE(m.role, t.role) AS role, m.locale, s.csrf, s.expires_at FROM web_sessions s \
                  LEFT JOIN staff m ON m.id = s.staff_id LEFT JOIN api_tokens t ON t.id = s.token_id \
                  WHERE s.id_hash = $1 AND s.expires_at > $2 AND (m.id IS NOT NULL OR t.id IS NOT NULL)",
             )

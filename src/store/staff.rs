@@ -94,6 +94,18 @@ impl Store {
         Ok(found)
     }
 
+    /// Stores the dashboard language staff member `id` chose (`None`: follow the browser).
+    pub async fn set_staff_locale(&self, id: i64, locale: Option<&str>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("UPDATE staff SET locale = $2 WHERE id = $1")
+                .bind(id)
+                .bind(locale)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// Removes a staff member with their tokens, sessions and links; false
     /// when no one has that name.
     pub async fn remove_staff(&self, name: &str) -> Result<bool, StoreError> {

@@ -15,6 +15,7 @@ use axum_extra::headers::{Authorization, HeaderMapExt};
 use subtle::ConstantTimeEq;
 
 use super::error::ApiError;
+use super::i18n::PageText;
 use super::state::WebState;
 pub use crate::access::secret::{digest, random_text, same_secret};
 use crate::access::{AccountName, Area, Role};
@@ -206,6 +207,9 @@ pub struct Staff {
     pub session: WebSession,
     /// Hash of the cookie value (the session's key).
     pub id_hash: Vec<u8>,
+    /// The language the dashboard speaks to them: their stored choice, else
+    /// the best match of their browser's `Accept-Language`, else Spanish.
+    pub lang: String,
 }
 
 impl Staff {
@@ -229,7 +233,20 @@ impl FromRequestParts<WebState> for Staff {
         };
         let id_hash = digest(&value);
         match state.app.store.session(&id_hash, now_millis()).await {
-            Ok(Some(session)) => Ok(Self { session, id_hash }),
+            Ok(Some(session)) => {
+                let lang = match &session.locale {
+                    Some(locale) => locale.clone(),
+                    None => {
+                        let catalogue = state.app.catalogue();
+                        PageText::for_request(catalogue, None, &parts.headers).lang()
+                    }
+                };
+                Ok(Self {
+                    session,
+                    id_hash,
+                    lang,
+                })
+            }
             Ok(None) => Err(to_login()),
             Err(error) => Err(ApiError::from(error).into_response()),
         }

@@ -6,6 +6,20 @@ use std::fmt::Write;
 
 use crate::store::DayReach;
 
+/// The words and number format of the page a chart sits on.
+pub trait ChartWords {
+    /// A count as the page's locale writes it.
+    fn number(&self, value: i64) -> String;
+    /// Said by a chart with nothing to show.
+    fn no_data(&self) -> String;
+    /// Said by the chart of days before anything was delivered.
+    fn no_deliveries(&self) -> String;
+    /// The label of a bar whose name is empty (a person without a region).
+    fn unnamed(&self) -> String;
+    /// One day's column: its date, people reached and messages delivered.
+    fn day(&self, day: &str, people: i64, messages: i64) -> String;
+}
+
 const WIDTH: i64 = 460;
 const WIDE: i64 = 900;
 const BAR: &str = "#6b2c91";
@@ -36,14 +50,14 @@ fn open(out: &mut String, id: &str, width: i64, height: i64, title: &str, desc: 
 }
 
 /// Horizontal bars, one per labelled value, largest first.
-pub fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> String {
+pub fn bars(id: &str, title: &str, rows: &[(String, i64)], words: &dyn ChartWords) -> String {
     let mut rows = rows.to_vec();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let desc = if rows.is_empty() {
-        "No data yet.".to_owned()
+        words.no_data()
     } else {
         rows.iter()
-            .map(|(label, value)| format!("{label}: {value}"))
+            .map(|(label, value)| format!("{label}: {}", words.number(*value)))
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -54,7 +68,8 @@ pub fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> String {
     if rows.is_empty() {
         let _ = write!(
             out,
-            r##"<text x="0" y="24" font-size="15" fill="#4a4a4a">No data yet</text>"##
+            r##"<text x="0" y="24" font-size="15" fill="#4a4a4a">{}</text>"##,
+            esc(&words.no_data())
         );
     }
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
@@ -63,12 +78,18 @@ pub fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> String {
         let y = i as i64 * row_height + 5;
         let width = (value * bar_space / max).max(if *value > 0 { 2 } else { 0 });
         let shown: String = label.chars().take(20).collect();
+        let shown = if shown.is_empty() {
+            words.unnamed()
+        } else {
+            shown
+        };
+        let number = esc(&words.number(*value));
         let _ = write!(
             out,
-            r##"<g><text x="{}" y="{}" text-anchor="end" font-size="15" fill="#1f1f1f">{}</text><rect x="{label_width}" y="{y}" width="{width}" height="{}" rx="3" fill="{BAR}"><title>{}: {value}</title></rect><text x="{}" y="{}" font-size="15" font-weight="700" fill="#1f1f1f">{value}</text></g>"##,
+            r##"<g><text x="{}" y="{}" text-anchor="end" font-size="15" fill="#1f1f1f">{}</text><rect x="{label_width}" y="{y}" width="{width}" height="{}" rx="3" fill="{BAR}"><title>{}: {number}</title></rect><text x="{}" y="{}" font-size="15" font-weight="700" fill="#1f1f1f">{number}</text></g>"##,
             label_width - 8,
             y + 19,
-            esc(if shown.is_empty() { "(none)" } else { &shown }),
+            esc(&shown),
             row_height - 8,
             esc(label),
             label_width + width + 6,
@@ -108,13 +129,13 @@ fn fill_gaps(days: &[DayReach]) -> Vec<DayReach> {
 }
 
 /// Columns per day, with the date under every few columns and the peak marked.
-pub fn days(id: &str, title: &str, days: &[DayReach]) -> String {
+pub fn days(id: &str, title: &str, days: &[DayReach], words: &dyn ChartWords) -> String {
     let days = &fill_gaps(days);
     let desc = if days.is_empty() {
-        "No messages delivered yet.".to_owned()
+        words.no_deliveries()
     } else {
         days.iter()
-            .map(|d| format!("{}: {} people", d.day, d.people_reached))
+            .map(|d| words.day(&d.day, d.people_reached, d.messages_delivered))
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -132,22 +153,24 @@ pub fn days(id: &str, title: &str, days: &[DayReach]) -> String {
     // Axis and the peak gridline, labelled.
     let _ = write!(
         out,
-        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#8a8175"/><line x1="{left}" y1="{top}" x2="{}" y2="{top}" stroke="#d8d2c8" stroke-dasharray="4 3"/><text x="{}" y="{}" text-anchor="end" font-size="14" fill="#4a4a4a">{max}</text><text x="{}" y="{}" text-anchor="end" font-size="14" fill="#4a4a4a">0</text>"##,
+        r##"<line x1="{left}" y1="{}" x2="{}" y2="{}" stroke="#8a8175"/><line x1="{left}" y1="{top}" x2="{}" y2="{top}" stroke="#d8d2c8" stroke-dasharray="4 3"/><text x="{}" y="{}" text-anchor="end" font-size="14" fill="#4a4a4a">{}</text><text x="{}" y="{}" text-anchor="end" font-size="14" fill="#4a4a4a">0</text>"##,
         top + plot_height,
         left + plot_width,
         top + plot_height,
         left + plot_width,
         left - 6,
         top + 4,
+        esc(&words.number(max)),
         left - 6,
         top + plot_height + 4,
     );
     if days.is_empty() {
         let _ = write!(
             out,
-            r##"<text x="{}" y="{}" font-size="15" fill="#4a4a4a">No messages delivered yet</text>"##,
+            r##"<text x="{}" y="{}" font-size="15" fill="#4a4a4a">{}</text>"##,
             left + 10,
-            top + plot_height / 2
+            top + plot_height / 2,
+            esc(&words.no_deliveries())
         );
     }
     let n = days.len().max(1) as i64;
@@ -160,11 +183,9 @@ pub fn days(id: &str, title: &str, days: &[DayReach]) -> String {
         let x = left + i * slot + (slot - column) / 2;
         let _ = write!(
             out,
-            r##"<rect x="{x}" y="{}" width="{column}" height="{h}" fill="{BAR}"><title>{}: {} people reached, {} messages</title></rect>"##,
+            r##"<rect x="{x}" y="{}" width="{column}" height="{h}" fill="{BAR}"><title>{}</title></rect>"##,
             top + plot_height - h,
-            esc(&d.day),
-            d.people_reached,
-            d.messages_delivered
+            esc(&words.day(&d.day, d.people_reached, d.messages_delivered)),
         );
         if n <= 31 {
             let _ = write!(
@@ -172,7 +193,7 @@ pub fn days(id: &str, title: &str, days: &[DayReach]) -> String {
                 r##"<text x="{}" y="{}" text-anchor="middle" font-size="14" font-weight="700" fill="#1f1f1f">{}</text>"##,
                 x + column / 2,
                 top + plot_height - h - 5,
-                d.people_reached
+                esc(&words.number(d.people_reached))
             );
         }
         if i % label_every == 0 || i == n - 1 {
@@ -193,12 +214,38 @@ pub fn days(id: &str, title: &str, days: &[DayReach]) -> String {
 mod tests {
     use super::*;
 
+    /// Words as a test reads them: plain English, digits grouped with `_`.
+    struct Plain;
+
+    impl ChartWords for Plain {
+        fn number(&self, value: i64) -> String {
+            if value >= 1000 {
+                format!("{}_{:03}", value / 1000, value % 1000)
+            } else {
+                value.to_string()
+            }
+        }
+        fn no_data(&self) -> String {
+            "nothing".into()
+        }
+        fn no_deliveries(&self) -> String {
+            "nothing delivered".into()
+        }
+        fn unnamed(&self) -> String {
+            "(none)".into()
+        }
+        fn day(&self, day: &str, people: i64, messages: i64) -> String {
+            format!("{day}: {} people, {messages} messages", self.number(people))
+        }
+    }
+
     #[test]
     fn bars_are_labelled_and_escaped() {
         let svg = bars(
             "lang",
             "People reached by language",
             &[("qu".into(), 5), ("<es>".into(), 9)],
+            &Plain,
         );
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("<title id=\"lang-t\">People reached by language</title>"));
@@ -217,11 +264,15 @@ mod tests {
             "By day",
             &[DayReach {
                 day: "2026-11-25".into(),
-                people_reached: 7,
+                people_reached: 7_500,
                 messages_delivered: 9,
             }],
+            &Plain,
         );
-        assert!(svg.contains("2026-11-25: 7 people"));
+        assert!(
+            svg.contains("2026-11-25: 7_500 people, 9 messages"),
+            "{svg}"
+        );
         assert!(svg.contains(">11-25<"));
     }
 

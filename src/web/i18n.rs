@@ -42,6 +42,11 @@ impl<'a> PageText<'a> {
         }
     }
 
+    /// The catalogue the words come from.
+    pub fn catalogue(&self) -> &'a Catalogue {
+        self.catalogue
+    }
+
     /// The page's language tag (the locale words come from first).
     pub fn lang(&self) -> String {
         self.chain

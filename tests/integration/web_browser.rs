@@ -123,7 +123,10 @@ impl Browser<'_> {
                     "--disable-component-update", "--disable-sync", "--no-first-run",
                     "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,1800",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                    // Staff in Peru: the browser asks for Peruvian Spanish.
+                    "--lang=es-PE",
+                ],
+                "prefs": {"intl.accept_languages": "es-PE,es"}
             }
         }}});
         let session = driver
@@ -335,7 +338,7 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
     browser.type_into("#again", password).await;
     browser.click("button[type=submit]").await;
     let done = browser.source().await;
-    assert!(done.contains("Your password is set"), "{done}");
+    assert!(done.contains("Tu contraseña quedó guardada"), "{done}");
 
     browser.go(&t.url("/dashboard")).await;
     assert!(
@@ -382,7 +385,10 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
     browser.go(&t.url("/dashboard")).await;
     let page = browser.source().await;
     assert!(page.contains("Trabajadoras agrícolas"));
-    assert!(page.contains("People reached by language (all campaigns)"));
+    assert!(
+        page.contains("Personas alcanzadas por idioma (todas las campañas)"),
+        "the dashboard speaks Spanish to a browser that asks for it: {page}"
+    );
     browser.screenshot(&shots.join("dashboard.png")).await;
 
     browser.go(&t.url("/subscribe?lang=qu")).await;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
+use super::text::DashText;
 use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
 use crate::campaigns::{CampaignAction, CampaignRequest};
 use crate::domain::{CampaignStatus, ListName};
@@ -21,6 +22,7 @@ use crate::web::views::{CampaignView, FallbackView};
 #[derive(Template)]
 #[template(path = "web/dashboard.html")]
 struct Overview<'a> {
+    t: &'a DashText<'a>,
     user: &'a str,
     csrf: &'a str,
     campaigns: Vec<Row>,
@@ -36,40 +38,44 @@ struct Row {
 
 /// `GET /dashboard`: every campaign with its progress, and reach over all of them.
 pub(super) async fn overview(State(state): State<WebState>, staff: Staff) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let result: Result<Response, ApiError> = async {
         let store = &state.app.store;
         let campaigns = campaign_views(&state)
             .await?
             .into_iter()
             .map(|c| Row {
-                scheduled: state.config.local_time(c.scheduled_at.as_deref()),
+                scheduled: t.time(c.scheduled_at.as_deref()),
                 c,
             })
             .collect();
         let reach = store.reach(ReachFilter::default()).await?;
         let days = store.reach_by_day(None).await?;
+        let scope = t.get("dash-scope-all");
         let body = Overview {
+            t: &t,
             user: &staff.session.token_name,
             csrf: &staff.session.csrf,
             campaigns,
-            stats: stats(&reach.totals),
-            charts: Charts::new(&state, "all", " (all campaigns)", &reach, &days),
+            stats: stats(&t, &reach.totals),
+            charts: Charts::new(&state, &t, "all", &scope, &reach, &days),
         }
         .render();
-        Ok(page(StatusCode::OK, body))
+        Ok(page(&t, StatusCode::OK, body))
     }
     .await;
-    result.unwrap_or_else(|e| failed(&staff, e))
+    result.unwrap_or_else(|e| failed(&state, &staff, e))
 }
 
 #[derive(Template)]
 #[template(path = "web/campaign.html")]
 struct CampaignPage<'a> {
+    t: &'a DashText<'a>,
     user: &'a str,
     csrf: &'a str,
     c: CampaignView,
     scheduled: String,
-    actions: Vec<(&'static str, &'static str)>,
+    actions: Vec<(&'static str, String)>,
     fallbacks: Vec<FallbackView>,
     stats: Vec<Stat>,
     charts: Charts,
@@ -80,20 +86,20 @@ struct CampaignPage<'a> {
     retryable: bool,
 }
 
-/// The lifecycle buttons a campaign in `status` shows.
-fn actions(status: CampaignStatus) -> Vec<(&'static str, &'static str)> {
+/// The lifecycle buttons a campaign in `status` shows: action and label.
+fn actions(t: &DashText<'_>, status: CampaignStatus) -> Vec<(&'static str, String)> {
     [
-        ("schedule", "Schedule", CampaignStatus::Scheduled),
-        ("pause", "Pause", CampaignStatus::Paused),
-        ("resume", "Resume", CampaignStatus::Running),
-        ("cancel", "Cancel", CampaignStatus::Cancelled),
+        ("schedule", CampaignStatus::Scheduled),
+        ("pause", CampaignStatus::Paused),
+        ("resume", CampaignStatus::Running),
+        ("cancel", CampaignStatus::Cancelled),
     ]
     .into_iter()
     // Resume is the only way a manager makes a campaign run; the worker starts scheduled ones.
-    .filter(|(action, _, to)| {
+    .filter(|(action, to)| {
         status.can_become(*to) && !(*action == "resume" && status != CampaignStatus::Paused)
     })
-    .map(|(action, label, _)| (action, label))
+    .map(|(action, _)| (action, t.get(&format!("dash-action-{action}"))))
     .collect()
 }
 
@@ -103,6 +109,7 @@ pub(super) async fn campaign(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let result: Result<Response, ApiError> = async {
         let id = campaign_id(&id)?;
         let store = &state.app.store;
@@ -117,23 +124,24 @@ pub(super) async fn campaign(
         let days = store.reach_by_day(Some(id)).await?;
         let fallbacks = state.app.fallbacks(id).await?;
         let body = CampaignPage {
+            t: &t,
             user: &staff.session.token_name,
             csrf: &staff.session.csrf,
-            scheduled: state.config.local_time(c.scheduled_at.as_deref()),
-            actions: actions(status),
+            scheduled: t.time(c.scheduled_at.as_deref()),
+            actions: actions(&t, status),
             fallbacks: fallbacks.into_iter().map(Into::into).collect(),
-            stats: stats(&reach.totals),
-            charts: Charts::new(&state, "c", &format!(" — {}", c.name), &reach, &days),
+            stats: stats(&t, &reach.totals),
+            charts: Charts::new(&state, &t, "c", &c.name, &reach, &days),
             zone: state.config.zone_label(),
             live: matches!(status, CampaignStatus::Running | CampaignStatus::Scheduled),
             retryable: c.progress.failed > 0 && status != CampaignStatus::Cancelled,
             c,
         }
         .render();
-        Ok(page(StatusCode::OK, body))
+        Ok(page(&t, StatusCode::OK, body))
     }
     .await;
-    result.unwrap_or_else(|e| failed(&staff, e))
+    result.unwrap_or_else(|e| failed(&state, &staff, e))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -152,22 +160,23 @@ pub(super) async fn act(
     Path((id, action)): Path<(String, String)>,
     form: Result<axum::Form<ActionForm>, FormRejection>,
 ) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let Ok(axum::Form(form)) = form else {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     };
     if !staff.csrf_ok(&form.csrf) {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     }
     let id = match campaign_id(&id) {
         Ok(id) => id,
-        Err(error) => return failed(&staff, error),
+        Err(error) => return failed(&state, &staff, error),
     };
     let action = match action.as_str() {
         "retry" => {
             let by = format!("dashboard (token {})", staff.session.token_name);
             return match state.app.retry_failed(id, &form.reason, &by).await {
                 Ok(_) => Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response(),
-                Err(error) => failed(&staff, error),
+                Err(error) => failed(&state, &staff, error),
             };
         }
         "schedule" => CampaignAction::Schedule,
@@ -176,6 +185,7 @@ pub(super) async fn act(
         "cancel" => CampaignAction::Cancel,
         _ => {
             return failed(
+                &state,
                 &staff,
                 ApiError::not_found(
                     "no_such_action",
@@ -186,14 +196,14 @@ pub(super) async fn act(
     };
     let at = match state.config.parse_local(&form.at) {
         Ok(at) => at,
-        Err(error) => return failed(&staff, error),
+        Err(error) => return failed(&state, &staff, error),
     };
     match state.app.change_campaign(id, action, at).await {
         Ok(_) => {
             tracing::info!(campaign_id = id, token = %staff.session.token_name, "campaign changed from the dashboard");
             Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response()
         }
-        Err(error) => failed(&staff, error),
+        Err(error) => failed(&state, &staff, error),
     }
 }
 
@@ -209,6 +219,7 @@ struct Preview {
 #[derive(Template)]
 #[template(path = "web/new_campaign.html")]
 struct NewCampaignPage<'a> {
+    t: &'a DashText<'a>,
     user: &'a str,
     csrf: &'a str,
     messages: Vec<String>,
@@ -230,6 +241,7 @@ pub(super) async fn new_campaign(
     staff: Staff,
     query: Result<Query<NewQuery>, QueryRejection>,
 ) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let app = &state.app;
     let messages = app.catalogue().campaign_messages();
     // A mangled query shows the form for the first message rather than an error.
@@ -241,7 +253,7 @@ pub(super) async fn new_campaign(
         .unwrap_or_default();
     let lists = match app.store.lists().await {
         Ok(lists) => lists,
-        Err(error) => return failed(&staff, error),
+        Err(error) => return failed(&state, &staff, error),
     };
     let mut previews = Vec::new();
     for locale in app.catalogue().locale_ids() {
@@ -254,10 +266,11 @@ pub(super) async fn new_campaign(
                 preheader: email.preheader,
                 html: email.html,
             }),
-            Err(error) => return failed(&staff, error),
+            Err(error) => return failed(&state, &staff, error),
         }
     }
     let body = NewCampaignPage {
+        t: &t,
         user: &staff.session.token_name,
         csrf: &staff.session.csrf,
         messages,
@@ -267,7 +280,7 @@ pub(super) async fn new_campaign(
         zone: state.config.zone_label(),
     }
     .render();
-    page(StatusCode::OK, body)
+    page(&t, StatusCode::OK, body)
 }
 
 /// The new-campaign form as posted.
@@ -291,11 +304,12 @@ pub(super) async fn create(
     // axum-extra's `Form`: the list checkboxes repeat a key, which axum's cannot collect.
     form: Result<axum_extra::extract::Form<NewCampaignForm>, axum_extra::extract::FormRejection>,
 ) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let Ok(axum_extra::extract::Form(form)) = form else {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     };
     if !staff.csrf_ok(&form.csrf) {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     }
     let lists = match form
         .lists
@@ -306,6 +320,7 @@ pub(super) async fn create(
         Ok(lists) => lists,
         Err(error) => {
             return failed(
+                &state,
                 &staff,
                 ApiError::invalid("invalid_list_name", error.to_string()),
             );
@@ -317,6 +332,7 @@ pub(super) async fn create(
             Ok(Some(at)) => Some(at),
             Ok(None) => {
                 return failed(
+                    &state,
                     &staff,
                     ApiError::invalid(
                         "missing_time",
@@ -324,7 +340,7 @@ pub(super) async fn create(
                     ),
                 );
             }
-            Err(error) => return failed(&staff, error),
+            Err(error) => return failed(&state, &staff, error),
         },
         _ => None,
     };
@@ -339,6 +355,6 @@ pub(super) async fn create(
             tracing::info!(campaign_id = campaign.id, token = %staff.session.token_name, "campaign created from the dashboard");
             Redirect::to(&format!("/dashboard/campaigns/{}", campaign.id)).into_response()
         }
-        Err(error) => failed(&staff, error),
+        Err(error) => failed(&state, &staff, error),
     }
 }

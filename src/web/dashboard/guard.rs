@@ -8,6 +8,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use super::error_page;
+use super::text::DashText;
 use crate::access::Area;
 use crate::web::auth::Staff;
 use crate::web::state::WebState;
@@ -28,15 +29,10 @@ async fn check(
         Err(to_login) => return to_login,
     };
     if !staff.session.role.may(area) {
-        return error_page(
-            Some(&staff),
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            format!(
-                "Your role ({}) does not open this page. Ask an administrator if you need it.",
-                staff.session.role
-            ),
-        );
+        let t = DashText::for_tag(&state, &staff.lang);
+        let message = t.with("dash-forbidden", "role", t.role(staff.session.role));
+        let status = StatusCode::FORBIDDEN;
+        return error_page(&t, Some(&staff), status, "dash-forbidden-title", message);
     }
     parts.extensions.insert(staff);
     next.run(Request::from_parts(parts, body)).await

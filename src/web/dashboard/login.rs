@@ -2,11 +2,12 @@
 //! server-side session, and log-out.
 
 use askama::Template;
-use axum::extract::State;
-use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::text::DashText;
 use super::{error_page, failed, forged, page};
 use crate::access::staff;
 use crate::store::{SessionOpener, now_millis};
@@ -16,30 +17,52 @@ use crate::web::state::WebState;
 #[derive(Template)]
 #[template(path = "web/login.html")]
 struct LoginPage<'a> {
+    t: &'a DashText<'a>,
     csrf: &'a str,
     error: Option<&'a str>,
 }
 
+/// The log-in form in `t`'s language, with `error` (a message id) above it.
 fn login_form(
+    state: &WebState,
+    t: &DashText<'_>,
     headers: &HeaderMap,
     status: StatusCode,
     error: Option<&str>,
-    secure: bool,
 ) -> Response {
     let (csrf, fresh) = auth::form_token(headers);
-    let mut response = page(status, LoginPage { csrf: &csrf, error }.render());
+    let error = error.map(|id| t.get(id));
+    let body = LoginPage {
+        t,
+        csrf: &csrf,
+        error: error.as_deref(),
+    }
+    .render();
+    let mut response = page(t, status, body);
     if fresh {
         response.headers_mut().append(
             header::SET_COOKIE,
-            auth::set_cookie(FORM_COOKIE, &csrf, 3600, secure),
+            auth::set_cookie(FORM_COOKIE, &csrf, 3600, state.secure_cookies),
         );
     }
     response
 }
 
-/// `GET /login`.
-pub(super) async fn login_page(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    login_form(&headers, StatusCode::OK, None, state.secure_cookies)
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct LanguageQuery {
+    lang: Option<String>,
+}
+
+/// `GET /login`, in `?lang=` or the browser's language.
+pub(super) async fn login_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    query: Result<Query<LanguageQuery>, QueryRejection>,
+) -> Response {
+    let chosen = query.ok().and_then(|Query(q)| q.lang);
+    let t = DashText::for_visitor(&state, chosen.as_deref(), &headers);
+    login_form(&state, &t, &headers, StatusCode::OK, None)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -51,18 +74,17 @@ pub(super) struct LoginForm {
     password: String,
     /// …or an API token.
     token: String,
+    /// The language the form was shown in.
+    lang: String,
 }
 
 /// Whoever is at the log-in form is not signed in yet: a failure on our side
 /// is logged in full and described to them only generically.
-pub(super) fn login_failed(error: impl std::fmt::Display) -> Response {
+pub(super) fn login_failed(t: &DashText<'_>, error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "dashboard log-in failed");
-    error_page(
-        None,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Log-in failed",
-        "The log-in could not be completed because of a problem on the server; it has been logged. Please try again later.".into(),
-    )
+    let message = t.get("dash-login-failed");
+    let status = StatusCode::INTERNAL_SERVER_ERROR;
+    error_page(t, None, status, "dash-login-failed-title", message)
 }
 
 /// `POST /login`: a valid token opens a session (a cookie holding its id).
@@ -73,10 +95,11 @@ pub(super) async fn login(
 ) -> Response {
     // A body that is not a form cannot carry the anti-forgery value either.
     let Ok(axum::Form(form)) = form else {
-        return forged(None);
+        return forged(&DashText::for_visitor(&state, None, &headers), None);
     };
+    let t = DashText::for_visitor(&state, Some(&form.lang), &headers);
     if !auth::form_token_ok(&headers, &form.csrf) {
-        return forged(None);
+        return forged(&t, None);
     }
     let store = &state.app.store;
     let by_password = !form.name.trim().is_empty();
@@ -94,19 +117,15 @@ pub(super) async fn login(
         Ok(None) => {
             // The same words whether the name exists or not.
             let refusal = if by_password {
-                "That name and password do not match."
+                "dash-login-refused-password"
             } else {
-                "That token is not valid (or was revoked)."
+                "dash-login-refused-token"
             };
             tracing::info!(by_password, "dashboard log-in refused");
-            return login_form(
-                &headers,
-                StatusCode::UNAUTHORIZED,
-                Some(refusal),
-                state.secure_cookies,
-            );
+            let status = StatusCode::UNAUTHORIZED;
+            return login_form(&state, &t, &headers, status, Some(refusal));
         }
-        Err(error) => return login_failed(error),
+        Err(error) => return login_failed(&t, error),
     };
     let session = auth::random_text();
     let now = now_millis();
@@ -121,7 +140,7 @@ pub(super) async fn login(
         )
         .await
     {
-        return login_failed(error);
+        return login_failed(&t, error);
     }
     match opener {
         SessionOpener::Staff(id) => tracing::info!(staff_id = id, "dashboard log-in"),
@@ -152,14 +171,15 @@ pub(super) async fn logout(
     staff: Staff,
     form: Result<axum::Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let t = DashText::for_tag(&state, &staff.lang);
     let Ok(axum::Form(form)) = form else {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     };
     if !staff.csrf_ok(&form.csrf) {
-        return forged(Some(&staff));
+        return forged(&t, Some(&staff));
     }
     if let Err(error) = state.app.store.delete_session(&staff.id_hash).await {
-        return failed(&staff, error);
+        return failed(&state, &staff, error);
     }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(

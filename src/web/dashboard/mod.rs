@@ -1,20 +1,26 @@
-//! The staff dashboard: log-in with an API token, campaigns with progress,
-//! reach charts, and a form to create and schedule a campaign with the
-//! message previewed in every language side by side. Server-rendered, no script.
+//! The staff dashboard, in each staff member's language: log-in, campaigns
+//! with progress, reach charts, and a form to create and schedule a campaign
+//! with the message previewed in every language side by side.
+//! Server-rendered, no script.
 
 mod campaigns;
 mod guard;
 mod login;
 mod password;
+mod preferences;
+mod text;
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+use self::text::DashText;
 
 use super::auth::Staff;
 use super::charts;
@@ -48,78 +54,127 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
         .merge(guard::guarded(state, Area::Progress, progress))
         .merge(guard::guarded(state, Area::Campaigns, steering))
         .route("/logout", post(login::logout))
+        .route("/dashboard/language", post(preferences::choose_language))
         .route("/dashboard/", any(not_found))
         .route("/dashboard/{*rest}", any(not_found))
 }
 
 /// Any other address under `/dashboard/`: the dashboard's own 404 page, in
 /// the signed-in frame when there is a session.
-async fn not_found(staff: Result<Staff, Response>) -> Response {
+async fn not_found(State(state): State<WebState>, staff: Result<Staff, Response>) -> Response {
+    let staff = staff.ok();
+    let t = match &staff {
+        Some(staff) => DashText::for_tag(&state, &staff.lang),
+        None => DashText::for_tag(&state, ""),
+    };
+    let message = t.get("dash-not-found");
     error_page(
-        staff.as_ref().ok(),
+        &t,
+        staff.as_ref(),
         StatusCode::NOT_FOUND,
-        "Not found",
-        "There is no such page in the dashboard.".into(),
+        "dash-not-found-title",
+        message,
     )
 }
 
-/// A dashboard page (the dashboard is in English).
-fn page(status: StatusCode, body: Result<String, askama::Error>) -> Response {
-    html(status, "en", body)
+/// A dashboard page in the language of `t`.
+fn page(t: &DashText<'_>, status: StatusCode, body: Result<String, askama::Error>) -> Response {
+    html(status, &t.lang(), body)
 }
 
 #[derive(Template)]
 #[template(path = "web/dash_error.html")]
 struct ErrorPage<'a> {
+    t: &'a DashText<'a>,
     user: &'a str,
     csrf: &'a str,
-    title: &'a str,
+    title: String,
     message: String,
+    detail: Option<String>,
 }
 
-/// The dashboard's error page; with `staff`, inside the signed-in frame.
-fn error_page(staff: Option<&Staff>, status: StatusCode, title: &str, message: String) -> Response {
+/// The dashboard's error page titled by message `title`; with `staff`,
+/// inside the signed-in frame.
+fn error_page(
+    t: &DashText<'_>,
+    staff: Option<&Staff>,
+    status: StatusCode,
+    title: &str,
+    message: String,
+) -> Response {
+    error_page_with(t, staff, status, title, message, None)
+}
+
+fn error_page_with(
+    t: &DashText<'_>,
+    staff: Option<&Staff>,
+    status: StatusCode,
+    title: &str,
+    message: String,
+    detail: Option<String>,
+) -> Response {
     page(
+        t,
         status,
         ErrorPage {
+            t,
             user: staff.map_or("", |s| s.session.token_name.as_str()),
             csrf: staff.map_or("", |s| s.session.csrf.as_str()),
-            title,
+            title: t.get(title),
             message,
+            detail,
         }
         .render(),
     )
 }
 
-/// A failed request as a page: the API's status and words, except that a
-/// server error is logged and described only generically.
-fn failed(staff: &Staff, error: impl Into<ApiError>) -> Response {
+/// A failed request as a page: the API's status, and its refusal in the
+/// staff's words where the catalogue has them (`dash-refused-CODE`), else a
+/// general sentence with the technical detail beside it; a server error is
+/// logged and described only generically.
+fn failed(state: &WebState, staff: &Staff, error: impl Into<ApiError>) -> Response {
+    let t = DashText::for_tag(state, &staff.lang);
     let error = error.into();
     let status = error.status();
     if status.is_server_error() {
         tracing::error!(%error, "dashboard request failed");
     }
     let title = match status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::CONFLICT => "Not possible now",
-        StatusCode::UNPROCESSABLE_ENTITY => "Please check the form",
-        _ => "Something went wrong",
+        StatusCode::NOT_FOUND => "dash-not-found-title",
+        StatusCode::CONFLICT => "dash-conflict-title",
+        StatusCode::UNPROCESSABLE_ENTITY => "dash-invalid-title",
+        _ => "dash-error-title",
     };
-    let message = if status.is_server_error() {
-        "The request failed on the server; it has been logged.".to_owned()
+    if status.is_server_error() {
+        let message = t.get("dash-server-error");
+        return error_page(&t, Some(staff), status, title, message);
+    }
+    let known = format!("dash-refused-{}", error.code().replace('_', "-"));
+    if t.has(&known) {
+        let message = t.get(&known);
+        error_page(&t, Some(staff), status, title, message)
     } else {
-        error.to_string()
-    };
-    error_page(Some(staff), status, title, message)
+        let message = t.get("dash-refused-other");
+        error_page_with(
+            &t,
+            Some(staff),
+            status,
+            title,
+            message,
+            Some(error.to_string()),
+        )
+    }
 }
 
 /// The 403 for a form without this session's anti-forgery value.
-fn forged(staff: Option<&Staff>) -> Response {
+fn forged(t: &DashText<'_>, staff: Option<&Staff>) -> Response {
+    let message = t.get("dash-forged");
     error_page(
+        t,
         staff,
         StatusCode::FORBIDDEN,
-        "Form expired",
-        "This form was not sent from a page of this dashboard session (its anti-forgery value is missing or wrong). Go back, reload the page and try again.".into(),
+        "dash-forged-title",
+        message,
     )
 }
 
@@ -129,22 +184,25 @@ fn campaign_id(text: &str) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::not_found("campaign_not_found", "there is no such campaign"))
 }
 
-/// One headline number above the charts.
+/// One headline number above the charts, in the page's words.
 struct Stat {
-    label: &'static str,
-    value: i64,
+    label: String,
+    value: String,
 }
 
-fn stats(totals: &ReachRow) -> Vec<Stat> {
+fn stats(t: &DashText<'_>, totals: &ReachRow) -> Vec<Stat> {
     [
-        ("people reached", totals.people_reached),
-        ("messages delivered", totals.messages_delivered),
-        ("pending", totals.pending),
-        ("failed", totals.failed),
-        ("unsubscribed since", totals.unsubscribed_since),
+        ("dash-stat-reached", totals.people_reached),
+        ("dash-stat-delivered", totals.messages_delivered),
+        ("dash-stat-pending", totals.pending),
+        ("dash-stat-failed", totals.failed),
+        ("dash-stat-unsubscribed", totals.unsubscribed_since),
     ]
     .into_iter()
-    .map(|(label, value)| Stat { label, value })
+    .map(|(label, value)| Stat {
+        label: t.get(label),
+        value: t.num(value),
+    })
     .collect()
 }
 
@@ -157,8 +215,15 @@ struct Charts {
 
 impl Charts {
     /// Charts of `reach` and `days`; `prefix` keeps element ids unique on the
-    /// page, `scope` ends each title (e.g. ` (all campaigns)`).
-    fn new(state: &WebState, prefix: &str, scope: &str, reach: &Reach, days: &[DayReach]) -> Self {
+    /// page, `scope` names what they count (all campaigns, or one).
+    fn new(
+        state: &WebState,
+        t: &DashText<'_>,
+        prefix: &str,
+        scope: &str,
+        reach: &Reach,
+        days: &[DayReach],
+    ) -> Self {
         let regions: Vec<(String, i64)> = reach
             .by_region
             .iter()
@@ -167,18 +232,21 @@ impl Charts {
         Self {
             by_language: charts::bars(
                 &format!("{prefix}-lang"),
-                &format!("People reached by language{scope}"),
+                &t.with("dash-chart-language", "scope", scope.to_owned()),
                 &language_names(state, &reach.by_locale),
+                t,
             ),
             by_region: charts::bars(
                 &format!("{prefix}-region"),
-                &format!("People reached by region{scope}"),
+                &t.with("dash-chart-region", "scope", scope.to_owned()),
                 &regions,
+                t,
             ),
             by_day: charts::days(
                 &format!("{prefix}-day"),
-                &format!("People reached per day, UTC{scope}"),
+                &t.with("dash-chart-day", "scope", scope.to_owned()),
                 days,
+                t,
             ),
         }
     }
@@ -212,18 +280,6 @@ impl WebConfig {
         let m = self.utc_offset_minutes;
         let sign = if m < 0 { '−' } else { '+' };
         format!("UTC{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
-    }
-
-    /// An RFC 3339 time as `YYYY-MM-DD HH:MM` in the dashboard's zone; `—` for none.
-    fn local_time(&self, rfc3339: Option<&str>) -> String {
-        rfc3339
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| {
-                t.with_timezone(&self.offset())
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|| "—".into())
     }
 
     /// A `datetime-local` form value in the dashboard's zone; empty is `None`.

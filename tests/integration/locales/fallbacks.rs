@@ -123,7 +123,7 @@ fn a_broken_translation_is_named_when_a_campaign_is_made() {
     assert_eq!(
         text(&output).0,
         format!(
-            "{diagnostic}\nchecked 3 locale(s) (en, es, qu), 9 file(s): 1 error(s), 0 warning(s)\n"
+            "{diagnostic}\nchecked 3 locale(s) (en, es, qu), 12 file(s): 1 error(s), 0 warning(s)\n"
         )
     );
 

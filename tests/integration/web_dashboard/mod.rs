@@ -14,6 +14,7 @@ use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
 mod commands;
+mod language;
 mod password;
 mod roles;
 mod staff;

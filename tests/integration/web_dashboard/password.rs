@@ -28,7 +28,7 @@ async fn choose(t: &WebTest, path: &str, password: &str, again: &str) -> (Status
 }
 
 /// Logs in through the form with a name and password.
-async fn log_in_as(t: &WebTest, name: &str, password: &str) -> reqwest::Response {
+pub(super) async fn log_in_as(t: &WebTest, name: &str, password: &str) -> reqwest::Response {
     let form = t.client.get(t.url("/login")).send().await.unwrap();
     let (cookie, _) = set_cookie(form.headers(), "willay_form").unwrap();
     let csrf = csrf_in(&form.text().await.unwrap());
@@ -58,15 +58,15 @@ async fn rosa_sets_her_password_and_logs_in_as_a_manager(backend: Backend) {
 
     let (status, body) = get_page(&t, "none", &path).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("For <strong>rosa</strong>"), "{body}");
+    assert!(body.contains("Para rosa."), "{body}");
     // No password yet: the log-in refuses her like a stranger.
     let refused = log_in_as(&t, "rosa", "").await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
     let chosen = "wayra pacha llaqta 1990";
     for (password, again, says) in [
-        ("corta", "corta", "at least 12 characters"),
-        (chosen, "wayra pacha llaqta 1991", "not the same"),
+        ("corta", "corta", "al menos 12 caracteres"),
+        (chosen, "wayra pacha llaqta 1991", "no son iguales"),
     ] {
         let (status, body) = choose(&t, &path, password, again).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -74,11 +74,11 @@ async fn rosa_sets_her_password_and_logs_in_as_a_manager(backend: Backend) {
     }
     let (status, body) = choose(&t, &path, chosen, chosen).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body.contains("Your password is set"), "{body}");
+    assert!(body.contains("Tu contraseña quedó guardada"), "{body}");
     // The link is spent; the password is stored only as an argon2id hash.
     let (status, body) = get_page(&t, "none", &path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("not valid any more"), "{body}");
+    assert!(body.contains("ya no es válido"), "{body}");
     assert!(columns_containing(&t.db_url, chosen).await.is_empty());
     assert_eq!(
         columns_containing(&t.db_url, "$argon2id$").await,
@@ -103,7 +103,7 @@ async fn rosa_sets_her_password_and_logs_in_as_a_manager(backend: Backend) {
             .1
             .as_deref()
             .unwrap_or_default()
-            .contains("do not match"),
+            .contains("no coinciden"),
         "{refusals:?}"
     );
     assert_eq!(refusals[0], refusals[1]);

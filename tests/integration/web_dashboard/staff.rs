@@ -41,8 +41,8 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
     let session = session_of(&t).await;
     let (status, overview) = get_page(&t, &session, "/dashboard").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(overview.contains("Signed in as test-runner"), "{overview}");
-    assert!(overview.contains("No campaigns yet"));
+    assert!(overview.contains("Sesión de test-runner"), "{overview}");
+    assert!(overview.contains("Todavía no hay campañas"));
     let csrf = csrf_in(&overview);
 
     let (status, form) = get_page(
@@ -217,7 +217,7 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
     expect_page(
         act("resume", "").await,
         StatusCode::CONFLICT,
-        "Not possible now",
+        "No es posible ahora",
     )
     .await;
     let response = act("schedule", "&at=").await;
@@ -230,7 +230,7 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
     expect_page(
         act("schedule", "&at=").await,
         StatusCode::CONFLICT,
-        "Not possible now",
+        "No es posible ahora",
     )
     .await;
 
@@ -259,7 +259,7 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
     expect_page(
         act("resume", "").await,
         StatusCode::CONFLICT,
-        "Not possible now",
+        "No es posible ahora",
     )
     .await;
 
@@ -279,7 +279,7 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
             .send()
             .await
             .unwrap();
-        expect_page(response, StatusCode::NOT_FOUND, "Not found").await;
+        expect_page(response, StatusCode::NOT_FOUND, "No encontrado").await;
     }
     for path in [
         "/dashboard/campaigns/999999/pause".to_owned(),
@@ -287,7 +287,7 @@ async fn the_dashboard_steers_a_campaign_and_says_what_it_cannot_do(backend: Bac
         format!("/dashboard/campaigns/{id}/explode"),
     ] {
         let response = post_form(&t, &session, &path, format!("csrf={csrf}")).await;
-        expect_page(response, StatusCode::NOT_FOUND, "Not found").await;
+        expect_page(response, StatusCode::NOT_FOUND, "No encontrado").await;
     }
 }
 
@@ -309,7 +309,7 @@ async fn log_in_hides_database_errors() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body = response.text().await.unwrap();
-    assert!(body.contains("Log-in failed"), "{body}");
+    assert!(body.contains("No se pudo ingresar"), "{body}");
     for detail in ["database", "pool", "sqlite", "closed"] {
         assert!(!body.to_lowercase().contains(detail), "{detail}: {body}");
     }
@@ -329,7 +329,7 @@ async fn failed_messages_are_retried_from_the_campaign_page(backend: Backend) {
     let form = format!("action=\"/dashboard/campaigns/{id}/retry\"");
     assert!(body.contains(&form), "{body}");
     assert!(
-        body.contains("Why retry the 2 failed message(s)?"),
+        body.contains("¿Por qué reintentar los 2 mensajes fallidos?"),
         "{body}"
     );
     let csrf = csrf_in(&body);
@@ -358,7 +358,7 @@ async fn failed_messages_are_retried_from_the_campaign_page(backend: Backend) {
         ("relay fixed", "dashboard (token test-runner)")
     );
     let (_, body) = get_page(&t, &session, &page).await;
-    assert!(body.contains("running"), "{body}");
+    assert!(body.contains("enviándose"), "{body}");
     assert!(
         !body.contains(&form),
         "nothing failed is left to retry: {body}"

@@ -1,0 +1,155 @@
+### review: done
+### willay's staff dashboard (English): log-in, campaigns, reach and
+### creating campaigns.
+
+## The frame of every page
+
+dash-nav-home = Campaigns & reach
+dash-nav-new = New campaign
+dash-signed-in = Signed in as { $name }
+dash-logout = Log out
+dash-language = Dashboard language
+dash-language-save = Change
+dash-language-token = A session opened with a token keeps no language: log in with your name and password to choose one.
+dash-back = Back to the dashboard
+
+## Roles
+
+dash-role-admin = administrator
+dash-role-manager = campaign manager
+dash-role-translator = translator
+dash-role-analyst = analyst
+
+## Campaign states
+
+dash-status-draft = draft
+dash-status-scheduled = scheduled
+dash-status-running = sending
+dash-status-paused = paused
+dash-status-done = done
+dash-status-cancelled = cancelled
+
+## Overview: campaigns and reach
+
+dash-overview-title = Campaigns & reach
+dash-totals-all = Totals over all campaigns
+dash-totals-campaign = Totals for this campaign
+dash-campaigns = Campaigns
+dash-no-campaigns = No campaigns yet.
+dash-create-first = Create the first one.
+dash-col-campaign = Campaign
+dash-col-message = Message
+dash-col-status = Status
+dash-col-starts = Starts
+dash-col-progress = Progress
+dash-col-sent = Sent
+dash-col-failed = Failed
+dash-progress-of = Progress of campaign { $id }
+dash-stat-reached = people reached
+dash-stat-delivered = messages delivered
+dash-stat-pending = pending
+dash-stat-failed = failed
+dash-stat-unsubscribed = unsubscribed since
+dash-by-language = By language
+dash-by-region = By region
+dash-over-time = Over time
+
+## Charts
+
+dash-scope-all = all campaigns
+dash-chart-language = People reached by language ({ $scope })
+dash-chart-region = People reached by region ({ $scope })
+dash-chart-day = People reached per day, UTC ({ $scope })
+dash-chart-no-data = No data yet.
+dash-chart-no-deliveries = No messages delivered yet.
+dash-chart-unnamed = (none)
+dash-chart-day-point = { $day }: { $people } people reached, { $messages } messages
+
+## One campaign
+
+dash-campaign-summary = Message “{ $message }” to { $lists }. Audience now: { $audience } confirmed people. Starts: { $starts } ({ $zone }).
+dash-campaign-progress = { $percent }% done: { $sent } sent, { $pending } pending, { $sending } sending, { $failed } failed, { $skipped } skipped.
+dash-fallback-missing = { $people } people wanting “{ $wanted }” will receive “{ $used }”: the message has no “{ $wanted }” translation.
+dash-fallback-broken = { $people } people wanting “{ $wanted }” will receive “{ $used }”: the “{ $wanted }” translation has errors (see “willay locales check”).
+dash-live-note = This page refreshes every 5 seconds while the campaign is scheduled or sending.
+dash-action-schedule = Schedule
+dash-action-pause = Pause
+dash-action-resume = Resume
+dash-action-cancel = Cancel
+dash-retry-reason = Why retry the { $failed } failed messages? (kept in the ledger)
+dash-retry-placeholder = e.g. relay login fixed
+dash-retry-button = Retry failed messages
+
+## New campaign
+
+dash-new-title = New campaign
+dash-preview-message = Message to preview
+dash-preview-show = Show this message
+dash-previews-heading = “{ $message }” in every language
+dash-preview-fallback = (no “{ $locale }” translation: people asking for it get this)
+dash-preview-frame = Preview of “{ $message }” in “{ $locale }”
+dash-create-heading = Create and schedule
+dash-message-label = Message:
+dash-name-label = Name (optional)
+dash-send-to = Send to (a person on several lists gets one message)
+dash-list-counts = ({ $confirmed } confirmed of { $members })
+dash-no-lists = No lists yet. Create one with the API or on the server:
+dash-when = When
+dash-when-draft = Save as a draft
+dash-when-now = Start now
+dash-when-at = Start at this time ({ $zone }):
+dash-start-time = start time ({ $zone })
+dash-create-button = Create campaign
+
+## Errors
+
+dash-not-found-title = Not found
+dash-not-found = There is no such page in the dashboard.
+dash-conflict-title = Not possible now
+dash-invalid-title = Please check the form
+dash-error-title = Something went wrong
+dash-server-error = The request failed on the server; it has been logged.
+dash-forged-title = Form expired
+dash-forged = This form was not sent from a page of this dashboard session (its anti-forgery value is missing or wrong). Go back, reload the page and try again.
+dash-forbidden-title = Not allowed
+dash-forbidden = Your role ({ $role }) does not open this page. Ask an administrator if you need it.
+dash-refused-other = The request could not be carried out.
+dash-detail-english = Technical detail:
+dash-refused-campaign-not-found = There is no such campaign.
+dash-refused-no-such-action = There is no such campaign action.
+dash-refused-invalid-transition = The campaign is no longer in a state that allows this change. Reload the page to see where it stands.
+dash-refused-invalid-time = That date and time is not valid.
+dash-refused-missing-time = Choose a start time, or “Start now”, or “Save as a draft”.
+dash-refused-invalid-list-name = A list name is not valid.
+dash-refused-unknown-list = One of the chosen lists no longer exists.
+dash-refused-unknown-message = That message is not in the catalogue.
+
+## Log-in
+
+dash-login-title = Log in
+dash-login-heading = willay: staff log-in
+dash-login-name = Name
+dash-login-password = Password
+dash-login-button = Log in
+dash-login-help = No password yet, or forgotten? An administrator sends you a link with:
+dash-login-refused-password = That name and password do not match.
+dash-login-refused-token = That token is not valid (or was revoked).
+dash-login-failed-title = Log-in failed
+dash-login-failed = The log-in could not be completed because of a problem on the server; it has been logged. Please try again later.
+dash-token-summary = Log in with an API token
+dash-token = API token
+dash-token-button = Log in with the token
+dash-token-help = Create a token on the server with:
+
+## Choosing a password (the one-time link)
+
+dash-password-title = Set your password
+dash-password-for = For { $name }. At least { $min } characters: a few words you will remember make a good one.
+dash-password-new = New password
+dash-password-again = The same password again
+dash-password-button = Set the password
+dash-password-done = Your password is set. This link does not work any more.
+dash-password-dead = This link is not valid any more: it was used, or it is older than { $hours } hours. Ask an administrator for a new one.
+dash-password-too-short = A password needs at least { $min } characters (a few words make a good one).
+dash-password-too-long = A password may have at most { $max } characters.
+dash-password-mismatch = The two passwords are not the same.

@@ -1,0 +1,211 @@
+### review: reference
+### El panel del personal de willay (español, idioma de referencia): ingreso,
+### campañas, alcance y la creación de campañas. Lo leen coordinadoras,
+### analistas y traductoras, no programadoras: palabras claras, sin jerga.
+
+## Marco de todas las páginas
+
+dash-nav-home = Campañas y alcance
+dash-nav-new = Nueva campaña
+# Variables:
+#   $name (texto): el nombre de la persona (o del token) que ingresó.
+dash-signed-in = Sesión de { $name }
+dash-logout = Cerrar sesión
+dash-language = Idioma del panel
+dash-language-save = Cambiar
+dash-language-token = Una sesión abierta con un token no guarda un idioma: ingresa con tu nombre y contraseña para elegirlo.
+dash-back = Volver al panel
+
+## Roles
+
+dash-role-admin = administración
+dash-role-manager = coordinación de campañas
+dash-role-translator = traducción
+dash-role-analyst = análisis
+
+## Estados de una campaña
+
+dash-status-draft = borrador
+dash-status-scheduled = programada
+dash-status-running = enviándose
+dash-status-paused = en pausa
+dash-status-done = terminada
+dash-status-cancelled = cancelada
+
+## Resumen: campañas y alcance
+
+dash-overview-title = Campañas y alcance
+dash-totals-all = Totales de todas las campañas
+dash-totals-campaign = Totales de esta campaña
+dash-campaigns = Campañas
+dash-no-campaigns = Todavía no hay campañas.
+dash-create-first = Crea la primera.
+dash-col-campaign = Campaña
+dash-col-message = Mensaje
+dash-col-status = Estado
+dash-col-starts = Empieza
+dash-col-progress = Avance
+dash-col-sent = Enviados
+dash-col-failed = Fallidos
+# Variables:
+#   $id (número): el número de la campaña.
+dash-progress-of = Avance de la campaña { $id }
+dash-stat-reached = personas alcanzadas
+dash-stat-delivered = mensajes entregados
+dash-stat-pending = pendientes
+dash-stat-failed = fallidos
+dash-stat-unsubscribed = bajas desde entonces
+dash-by-language = Por idioma
+dash-by-region = Por región
+dash-over-time = En el tiempo
+
+## Gráficos
+
+# Lo que cuentan los gráficos del resumen.
+dash-scope-all = todas las campañas
+# Variables:
+#   $scope (texto): «todas las campañas» o el nombre de una campaña.
+dash-chart-language = Personas alcanzadas por idioma ({ $scope })
+# Variables:
+#   $scope (texto): «todas las campañas» o el nombre de una campaña.
+dash-chart-region = Personas alcanzadas por región ({ $scope })
+# Variables:
+#   $scope (texto): «todas las campañas» o el nombre de una campaña.
+dash-chart-day = Personas alcanzadas por día, hora UTC ({ $scope })
+dash-chart-no-data = Todavía no hay datos.
+dash-chart-no-deliveries = Todavía no se entregó ningún mensaje.
+# Una barra de personas sin región registrada.
+dash-chart-unnamed = (sin dato)
+# Variables:
+#   $day (texto): la fecha, AAAA-MM-DD.
+#   $people (texto): personas alcanzadas ese día, ya con separadores.
+#   $messages (texto): mensajes entregados ese día, ya con separadores.
+dash-chart-day-point = { $day }: { $people } personas alcanzadas, { $messages } mensajes
+
+## Una campaña
+
+# Variables:
+#   $message (texto): el identificador del mensaje.
+#   $lists (texto): las listas, separadas por comas.
+#   $audience (texto): cuántas personas confirmadas alcanzan hoy esas listas.
+#   $starts (texto): fecha y hora de inicio, o «—».
+#   $zone (texto): la zona horaria, p. ej. UTC−05:00.
+dash-campaign-summary = Mensaje «{ $message }» para { $lists }. Audiencia actual: { $audience } personas confirmadas. Empieza: { $starts } ({ $zone }).
+# Variables (texto, ya con separadores): $percent, $sent, $pending, $sending, $failed, $skipped.
+dash-campaign-progress = { $percent } % hecho: { $sent } enviados, { $pending } pendientes, { $sending } en envío, { $failed } fallidos, { $skipped } omitidos.
+# Variables:
+#   $people (texto): cuántas personas.
+#   $wanted (texto): el idioma que piden.
+#   $used (texto): el idioma que recibirán.
+dash-fallback-missing = { $people } personas que piden «{ $wanted }» recibirán «{ $used }»: el mensaje no tiene traducción a «{ $wanted }».
+# Variables: como en dash-fallback-missing.
+dash-fallback-broken = { $people } personas que piden «{ $wanted }» recibirán «{ $used }»: la traducción a «{ $wanted }» tiene errores (véase «willay locales check»).
+dash-live-note = Esta página se actualiza cada 5 segundos mientras la campaña está programada o enviándose.
+dash-action-schedule = Programar
+dash-action-pause = Pausar
+dash-action-resume = Reanudar
+dash-action-cancel = Cancelar
+# Variables:
+#   $failed (texto): cuántos mensajes fallaron.
+dash-retry-reason = ¿Por qué reintentar los { $failed } mensajes fallidos? (queda anotado en el registro)
+dash-retry-placeholder = p. ej., ya se arregló el acceso al servidor de correo
+dash-retry-button = Reintentar los mensajes fallidos
+
+## Nueva campaña
+
+dash-new-title = Nueva campaña
+dash-preview-message = Mensaje para ver
+dash-preview-show = Ver este mensaje
+# Variables:
+#   $message (texto): el identificador del mensaje.
+dash-previews-heading = «{ $message }» en cada idioma
+# Variables:
+#   $locale (texto): el idioma sin traducción.
+dash-preview-fallback = (no hay traducción a «{ $locale }»: quienes lo piden reciben esta)
+# Variables:
+#   $message (texto): el identificador del mensaje.
+#   $locale (texto): el idioma de la vista previa.
+dash-preview-frame = Vista previa de «{ $message }» en «{ $locale }»
+dash-create-heading = Crear y programar
+dash-message-label = Mensaje:
+dash-name-label = Nombre (opcional)
+dash-send-to = Enviar a (quien está en varias listas recibe un solo mensaje)
+# Variables:
+#   $confirmed (texto): personas confirmadas de la lista.
+#   $members (texto): todas las personas de la lista.
+dash-list-counts = ({ $confirmed } confirmadas de { $members })
+dash-no-lists = Todavía no hay listas. Crea una con la API o en el servidor:
+dash-when = Cuándo
+dash-when-draft = Guardar como borrador
+dash-when-now = Empezar ahora
+# Variables:
+#   $zone (texto): la zona horaria, p. ej. UTC−05:00.
+dash-when-at = Empezar a esta hora ({ $zone }):
+# Variables:
+#   $zone (texto): la zona horaria.
+dash-start-time = hora de inicio ({ $zone })
+dash-create-button = Crear la campaña
+
+## Errores
+
+dash-not-found-title = No encontrado
+dash-not-found = Esa página no existe en el panel.
+dash-conflict-title = No es posible ahora
+dash-invalid-title = Revisa el formulario
+dash-error-title = Algo salió mal
+dash-server-error = La solicitud falló en el servidor; quedó registrado para revisarlo.
+dash-forged-title = El formulario caducó
+dash-forged = Este formulario no se envió desde una página de esta sesión del panel (falta su valor de seguridad o no es el correcto). Vuelve atrás, recarga la página e inténtalo de nuevo.
+dash-forbidden-title = No permitido
+# Variables:
+#   $role (texto): el rol de la persona, p. ej. «análisis».
+dash-forbidden = Tu rol ({ $role }) no abre esta página. Si la necesitas, pídelo a una persona de administración.
+dash-refused-other = La solicitud no se pudo hacer.
+dash-detail-english = Detalle técnico (en inglés):
+dash-refused-campaign-not-found = No existe esa campaña.
+dash-refused-no-such-action = Esa acción no existe para una campaña.
+dash-refused-invalid-transition = La campaña ya no está en un estado que permita ese cambio. Recarga la página para ver su estado actual.
+dash-refused-invalid-time = Esa fecha y hora no es válida.
+dash-refused-missing-time = Elige una hora de inicio, o «Empezar ahora», o «Guardar como borrador».
+dash-refused-invalid-list-name = El nombre de una lista no es válido.
+dash-refused-unknown-list = Una de las listas elegidas ya no existe.
+dash-refused-unknown-message = Ese mensaje no existe en el catálogo.
+
+## Ingreso
+
+dash-login-title = Ingreso
+dash-login-heading = willay: ingreso del personal
+dash-login-name = Nombre
+dash-login-password = Contraseña
+dash-login-button = Ingresar
+dash-login-help = ¿Todavía no tienes contraseña, o la olvidaste? Una persona de administración te envía un enlace con:
+dash-login-refused-password = El nombre y la contraseña no coinciden.
+dash-login-refused-token = Ese token no es válido (o fue revocado).
+dash-login-failed-title = No se pudo ingresar
+dash-login-failed = No se pudo completar el ingreso por un problema en el servidor; quedó registrado. Inténtalo más tarde.
+dash-token-summary = Ingresar con un token de la API
+dash-token = Token de la API
+dash-token-button = Ingresar con el token
+dash-token-help = Se crea un token en el servidor con:
+
+## Elegir la contraseña (el enlace de un solo uso)
+
+dash-password-title = Elige tu contraseña
+# Variables:
+#   $name (texto): el nombre de la persona.
+#   $min (texto): el mínimo de caracteres.
+dash-password-for = Para { $name }. Al menos { $min } caracteres: unas cuantas palabras que recuerdes son una buena contraseña.
+dash-password-new = Nueva contraseña
+dash-password-again = La misma contraseña otra vez
+dash-password-button = Guardar la contraseña
+dash-password-done = Tu contraseña quedó guardada. Este enlace ya no funciona.
+# Variables:
+#   $hours (texto): cuántas horas vale un enlace.
+dash-password-dead = Este enlace ya no es válido: ya se usó o tiene más de { $hours } horas. Pide uno nuevo a una persona de administración.
+# Variables:
+#   $min (texto): el mínimo de caracteres.
+dash-password-too-short = La contraseña necesita al menos { $min } caracteres (unas cuantas palabras son una buena contraseña).
+# Variables:
+#   $max (texto): el máximo de caracteres.
+dash-password-too-long = La contraseña puede tener como mucho { $max } caracteres.
+dash-password-mismatch = Las dos contraseñas no son iguales.

@@ -1,0 +1,249 @@
+### review: pending — awaiting native-speaker review (Quechua).
+### willay nisqap panelnin, llamk'aqkunapaq (runasimi): yaykuy, kampañakuna,
+### chayasqankupas. Staff dashboard (Southern Quechua): machine-assisted
+### draft; a native speaker should review it before staff rely on it.
+
+# review: pending
+dash-nav-home = Kampañakuna, chayasqankupas
+# review: pending
+dash-nav-new = Musuq kampaña
+# review: pending
+dash-signed-in = { $name } yaykusqa
+# review: pending
+dash-logout = Lluqsiy
+# review: pending
+dash-language = Panelpa simin
+# review: pending
+dash-language-save = Tikray
+# review: pending
+dash-language-token = Token nisqawan kichasqa sesionqa manam simita waqaychanchu: sutiykiwan, pakasqa simiykiwan yaykuy akllanaykipaq.
+# review: pending
+dash-back = Panelman kutiy
+# review: pending
+dash-role-admin = kamachiq
+# review: pending
+dash-role-manager = kampañakunata kamachiq
+# review: pending
+dash-role-translator = tikraq
+# review: pending
+dash-role-analyst = yupaykunata qhawaq
+# review: pending
+dash-status-draft = borrador
+# review: pending
+dash-status-scheduled = p'unchawchasqa
+# review: pending
+dash-status-running = kachakuchkan
+# review: pending
+dash-status-paused = sayachisqa
+# review: pending
+dash-status-done = tukusqa
+# review: pending
+dash-status-cancelled = saqisqa
+# review: pending
+dash-overview-title = Kampañakuna, chayasqankupas
+# review: pending
+dash-totals-all = Llapan kampañakunapa yupaynin
+# review: pending
+dash-totals-campaign = Kay kampañapa yupaynin
+# review: pending
+dash-campaigns = Kampañakuna
+# review: pending
+dash-no-campaigns = Manaraqmi kampañakuna kanchu.
+# review: pending
+dash-create-first = Ñawpaq kaqta ruray.
+# review: pending
+dash-col-campaign = Kampaña
+# review: pending
+dash-col-message = Willakuy
+# review: pending
+dash-col-status = Imayna kachkan
+# review: pending
+dash-col-starts = Qallarin
+# review: pending
+dash-col-progress = Puriynin
+# review: pending
+dash-col-sent = Kachasqa
+# review: pending
+dash-col-failed = Mana chayasqa
+# review: pending
+dash-progress-of = { $id } kampañapa puriynin
+# review: pending
+dash-stat-reached = runakuna chayasqa
+# review: pending
+dash-stat-delivered = willakuykuna chayasqa
+# review: pending
+dash-stat-pending = suyachkan
+# review: pending
+dash-stat-failed = mana chayasqa
+# review: pending
+dash-stat-unsubscribed = chaymanta lluqsiqkuna
+# review: pending
+dash-by-language = Simikunaman hina
+# review: pending
+dash-by-region = Suyukunaman hina
+# review: pending
+dash-over-time = P'unchawkunaman hina
+# review: pending
+dash-scope-all = llapan kampañakuna
+# review: pending
+dash-chart-language = Simiman hina chayasqa runakuna ({ $scope })
+# review: pending
+dash-chart-region = Suyuman hina chayasqa runakuna ({ $scope })
+# review: pending
+dash-chart-day = Sapa p'unchaw chayasqa runakuna, UTC ({ $scope })
+# review: pending
+dash-chart-no-data = Manaraqmi yupaykuna kanchu.
+# review: pending
+dash-chart-no-deliveries = Manaraqmi ni huk willakuypas chayanchu.
+# review: pending
+dash-chart-unnamed = (mana riqsisqa)
+# review: pending
+dash-chart-day-point = { $day }: { $people } runakuna chayasqa, { $messages } willakuykuna
+# review: pending
+dash-campaign-summary = «{ $message }» willakuy { $lists } listakunaman. Kunan: { $audience } takyachisqa runakuna. Qallarin: { $starts } ({ $zone }).
+# review: pending
+dash-campaign-progress = { $percent } % ruwasqa: { $sent } kachasqa, { $pending } suyachkan, { $sending } kachakuchkan, { $failed } mana chayasqa, { $skipped } saqisqa.
+# review: pending
+dash-fallback-missing = «{ $wanted }» simita munaq { $people } runakuna «{ $used }» simipi chaskinqaku: willakuyqa manam «{ $wanted }» simiman tikrasqachu.
+# review: pending
+dash-fallback-broken = «{ $wanted }» simita munaq { $people } runakuna «{ $used }» simipi chaskinqaku: «{ $wanted }» tikrasqapi pantaykuna kan («willay locales check» qhaway).
+# review: pending
+dash-live-note = Kay paginaqa sapa 5 segundopi musuqyakun, kampaña p'unchawchasqa kaptin utaq kachakuchkaptin.
+# review: pending
+dash-action-schedule = P'unchawchay
+# review: pending
+dash-action-pause = Sayachiy
+# review: pending
+dash-action-resume = Hukmanta qallariy
+# review: pending
+dash-action-cancel = Saqiy
+# review: pending
+dash-retry-reason = ¿Imaraykutaq { $failed } mana chayasqa willakuykunata hukmanta kachanki? (qillqasqa kanqa)
+# review: pending
+dash-retry-placeholder = kayhina: correo servidorman yaykuyqa allichasqañam
+# review: pending
+dash-retry-button = Mana chayasqakunata hukmanta kachay
+# review: pending
+dash-new-title = Musuq kampaña
+# review: pending
+dash-preview-message = Qhawanapaq willakuy
+# review: pending
+dash-preview-show = Kay willakuyta qhawachiy
+# review: pending
+dash-previews-heading = «{ $message }» sapa simipi
+# review: pending
+dash-preview-fallback = (manam «{ $locale }» simiman tikrasqachu: chayta mañakuqkunaqa kaytam chaskinku)
+# review: pending
+dash-preview-frame = «{ $message }» «{ $locale }» simipi
+# review: pending
+dash-create-heading = Ruray, p'unchawchaypas
+# review: pending
+dash-message-label = Willakuy:
+# review: pending
+dash-name-label = Sutin (munaspaqa)
+# review: pending
+dash-send-to = Kaykunaman kachay (achka listapi kaq runaqa huk willakuyllatam chaskin)
+# review: pending
+dash-list-counts = ({ $members } ukhupi { $confirmed } takyachisqa)
+# review: pending
+dash-no-lists = Manaraqmi listakuna kanchu. APIwan utaq servidorpi ruray:
+# review: pending
+dash-when = Hayk'aq
+# review: pending
+dash-when-draft = Borradorta waqaychay
+# review: pending
+dash-when-now = Kunanpacha qallariy
+# review: pending
+dash-when-at = Kay horapi qallariy ({ $zone }):
+# review: pending
+dash-start-time = qallarina hora ({ $zone })
+# review: pending
+dash-create-button = Kampañata ruray
+# review: pending
+dash-not-found-title = Manam tarikunchu
+# review: pending
+dash-not-found = Kay paginaqa manam panelpi kanchu.
+# review: pending
+dash-conflict-title = Kunanqa manam atikunchu
+# review: pending
+dash-invalid-title = Formulariota qhawariy
+# review: pending
+dash-error-title = Imapas mana allinchu karqan
+# review: pending
+dash-server-error = Servidorpi mañakuyqa pantarqan; qillqasqam kachkan.
+# review: pending
+dash-forged-title = Formularioqa tukukunñam
+# review: pending
+dash-forged = Kay formularioqa manam kay sesionpa paginanmanta kachasqachu (seguridad chaninmi pisin utaq mana allinchu). Ñawpaqman kutiy, paginata musuqyachiy, hinaspa hukmanta ruray.
+# review: pending
+dash-forbidden-title = Manam atikunchu
+# review: pending
+dash-forbidden = Rolniyki ({ $role }) manam kay paginata kichanchu. Munaspaqa kamachiqta mañakuy.
+# review: pending
+dash-refused-other = Mañakuyqa manam ruwakuyta atikurqanchu.
+# review: pending
+dash-detail-english = Técnico willakuy (inglés simipi):
+# review: pending
+dash-refused-campaign-not-found = Chay kampañaqa manam kanchu.
+# review: pending
+dash-refused-no-such-action = Kampañapaqqa manam chay ruwayqa kanchu.
+# review: pending
+dash-refused-invalid-transition = Kampañaqa manañam chay tikrayta atinchu. Paginata musuqyachiy imayna kachkasqanta qhawanaykipaq.
+# review: pending
+dash-refused-invalid-time = Chay p'unchaw, horapas manam allinchu.
+# review: pending
+dash-refused-missing-time = Qallarina horata akllay, utaq «Kunanpacha qallariy», utaq «Borradorta waqaychay».
+# review: pending
+dash-refused-invalid-list-name = Huk listapa sutinqa manam allinchu.
+# review: pending
+dash-refused-unknown-list = Akllasqa listakunamanta hukninqa manañam kanchu.
+# review: pending
+dash-refused-unknown-message = Chay willakuyqa manam catalogopi kanchu.
+# review: pending
+dash-login-title = Yaykuy
+# review: pending
+dash-login-heading = willay: llamk'aqkunapa yaykunan
+# review: pending
+dash-login-name = Suti
+# review: pending
+dash-login-password = Pakasqa simi
+# review: pending
+dash-login-button = Yaykuy
+# review: pending
+dash-login-help = ¿Manaraqchu pakasqa simiyki kan, utaq qunqarqankichu? Kamachiqmi huk enlaceta kachamusunki kaywan:
+# review: pending
+dash-login-refused-password = Sutiwan pakasqa simiwanqa manam tupanchu.
+# review: pending
+dash-login-refused-token = Chay tokenqa manam allinchu (utaq chinkachisqam).
+# review: pending
+dash-login-failed-title = Manam yaykuyta atikurqanchu
+# review: pending
+dash-login-failed = Servidorpi huk sasachakuy kasqanrayku manam yaykuyta atikurqanchu; qillqasqam kachkan. Qhipaman hukmanta ruray.
+# review: pending
+dash-token-summary = API tokenwan yaykuy
+# review: pending
+dash-token = API token
+# review: pending
+dash-token-button = Tokenwan yaykuy
+# review: pending
+dash-token-help = Servidorpim tokenqa kaywan ruwakun:
+# review: pending
+dash-password-title = Pakasqa simiykita akllay
+# review: pending
+dash-password-for = { $name }paq. Aswan pisiqa { $min } letrakuna: yuyanayki huk iskay simikunam allin pakasqa simi.
+# review: pending
+dash-password-new = Musuq pakasqa simi
+# review: pending
+dash-password-again = Kikin pakasqa simi hukmanta
+# review: pending
+dash-password-button = Pakasqa simita waqaychay
+# review: pending
+dash-password-done = Pakasqa simiykiqa waqaychasqañam. Kay enlaceqa manañam llamk'anchu.
+# review: pending
+dash-password-dead = Kay enlaceqa manañam allinchu: ñam llamk'achisqa, utaq { $hours } horamanta aswan unaymi. Kamachiqta musuqta mañakuy.
+# review: pending
+dash-password-too-short = Pakasqa simiqa aswan pisiqa { $min } letrakunayuqmi kanan (huk iskay simikunam allin).
+# review: pending
+dash-password-too-long = Pakasqa simiqa aswan achkaqa { $max } letrakunayuqllam kanman.
+# review: pending
+dash-password-mismatch = Iskaynin pakasqa simikunaqa manam kaqllachu.
