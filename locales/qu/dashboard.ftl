@@ -247,3 +247,104 @@ dash-password-too-short = Pakasqa simiqa aswan pisiqa { $min } letrakunayuqmi ka
 dash-password-too-long = Pakasqa simiqa aswan achkaqa { $max } letrakunayuqllam kanman.
 # review: pending
 dash-password-mismatch = Iskaynin pakasqa simikunaqa manam kaqllachu.
+
+# review: pending
+dash-nav-people = Runakuna
+# review: pending
+dash-people-title = Runakuna
+# review: pending
+dash-people-q = Correopa utaq sutipa qallariyninwan maskay
+# review: pending
+dash-people-any = (mayqinpas)
+# review: pending
+dash-people-list = Lista
+# review: pending
+dash-people-region = Suyu
+# review: pending
+dash-people-language = Simi (etiqueta, kayhina: quz-PE)
+# review: pending
+dash-people-search = Maskay
+# review: pending
+dash-people-found = Tarisqakuna
+# review: pending
+dash-people-none = Manam pipas kay maskaywan tupanchu.
+# review: pending
+dash-people-name = Suti
+# review: pending
+dash-people-email = Correo
+# review: pending
+dash-people-no-name = (mana sutiyuq)
+# review: pending
+dash-people-next = Qatiq pagina
+# review: pending
+dash-people-erased = Runaqa pichasqañam: willaypiqa manañam willakuyninkuna kanchu; kachasqakunaqa yupayllam qhipakun.
+# review: pending
+dash-person-status-confirmed = takyachisqa
+# review: pending
+dash-person-status-unconfirmed = mana takyachisqa
+# review: pending
+dash-person-status-unsubscribed = lluqsisqa
+# review: pending
+dash-person-status-bounced = correo kutimun
+# review: pending
+dash-person-title = Huk runa
+# review: pending
+dash-person-back = Maskayman kutiy
+# review: pending
+dash-person-lists = Listakuna
+# review: pending
+dash-person-added = Qillqasqa
+# review: pending
+dash-person-consent = Arinakuy
+# review: pending
+dash-person-left = Lluqsirqan
+# review: pending
+dash-person-profile = Simi, suyupas
+# review: pending
+dash-person-save = Waqaychay
+# review: pending
+dash-person-deliveries = Sapa kampañapa willakuyninkuna
+# review: pending
+dash-person-no-deliveries = Manaraqmi ni huk kampañapas chayanchu.
+# review: pending
+dash-person-locale = Kachasqa simi
+# review: pending
+dash-person-attempts = Kutikuna
+# review: pending
+dash-person-sent-at = Chayasqa
+# review: pending
+dash-delivery-pending = suyachkan
+# review: pending
+dash-delivery-sending = kachakuchkan
+# review: pending
+dash-delivery-sent = chayasqa
+# review: pending
+dash-delivery-failed = mana chayasqa
+# review: pending
+dash-delivery-skipped = saqisqa
+# review: pending
+dash-person-leave = Lluqsichiy, pichaypas
+# review: pending
+dash-person-unsubscribe = Lluqsichiy
+# review: pending
+dash-person-erase = Kay runata pichay…
+# review: pending
+dash-person-erase-note = Lluqsichispaqa manañam willakuykuna kachakunchu. Pichaspaqa correonta, sutinta, listankunatapas wiñaypaq qichun; kampañakunaqa mana sutiyuq yupayllatam waqaychan.
+# review: pending
+dash-erase-heading = ¿Kay runata wiñaypaq pichankichu?
+# review: pending
+dash-erase-explain = Correon, sutin, listankunapas pichakunqa, manañam kutichiyta atikunqachu. Suyachkaq willakuykunaqa manam kachakunqachu. Kampañakunapa chayasqanqa manam tikrakunchu.
+# review: pending
+dash-erase-confirm = Arí, kay runata wiñaypaq pichay
+# review: pending
+dash-erase-button = Pichay
+# review: pending
+dash-erase-keep = Ama pichaychu
+# review: pending
+dash-refused-subscriber-not-found = Chay runaqa manam kanchu.
+# review: pending
+dash-refused-invalid-language = Chay simiqa manam allin etiquetachu (kayhina: es, en-GB, quz-PE).
+# review: pending
+dash-refused-invalid-status = Chay imayna kayqa manam kanchu.
+# review: pending
+dash-refused-region-too-long = Suyupa sutinqa nishu hatunmi.

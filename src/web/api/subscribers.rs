@@ -151,11 +151,12 @@ async fn view(state: &WebState, id: i64) -> Result<SubscriberView, ApiError> {
 }
 
 /// A name or region beyond its cap: 422 `name_too_long` / `region_too_long`.
-fn too_long(error: ProfileError) -> ApiError {
+pub(in crate::web) fn too_long(error: ProfileError) -> ApiError {
     ApiError::invalid(error.code(), error.to_string())
 }
 
-fn language(tag: &str) -> Result<String, ApiError> {
+/// A language tag as given, canonicalised; empty is "none"; 422 `invalid_language` otherwise.
+pub(in crate::web) fn language(tag: &str) -> Result<String, ApiError> {
     if tag.trim().is_empty() {
         return Ok(String::new());
     }

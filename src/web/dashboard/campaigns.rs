@@ -38,7 +38,7 @@ struct Row {
 
 /// `GET /dashboard`: every campaign with its progress, and reach over all of them.
 pub(super) async fn overview(State(state): State<WebState>, staff: Staff) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let result: Result<Response, ApiError> = async {
         let store = &state.app.store;
         let campaigns = campaign_views(&state)
@@ -109,7 +109,7 @@ pub(super) async fn campaign(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let result: Result<Response, ApiError> = async {
         let id = campaign_id(&id)?;
         let store = &state.app.store;
@@ -160,7 +160,7 @@ pub(super) async fn act(
     Path((id, action)): Path<(String, String)>,
     form: Result<axum::Form<ActionForm>, FormRejection>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let Ok(axum::Form(form)) = form else {
         return forged(&t, Some(&staff));
     };
@@ -241,7 +241,7 @@ pub(super) async fn new_campaign(
     staff: Staff,
     query: Result<Query<NewQuery>, QueryRejection>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let app = &state.app;
     let messages = app.catalogue().campaign_messages();
     // A mangled query shows the form for the first message rather than an error.
@@ -304,7 +304,7 @@ pub(super) async fn create(
     // axum-extra's `Form`: the list checkboxes repeat a key, which axum's cannot collect.
     form: Result<axum_extra::extract::Form<NewCampaignForm>, axum_extra::extract::FormRejection>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let Ok(axum_extra::extract::Form(form)) = form else {
         return forged(&t, Some(&staff));
     };

@@ -29,7 +29,7 @@ async fn check(
         Err(to_login) => return to_login,
     };
     if !staff.session.role.may(area) {
-        let t = DashText::for_tag(&state, &staff.lang);
+        let t = DashText::for_staff(&state, &staff);
         let message = t.with("dash-forbidden", "role", t.role(staff.session.role));
         let status = StatusCode::FORBIDDEN;
         return error_page(&t, Some(&staff), status, "dash-forbidden-title", message);

@@ -171,7 +171,7 @@ pub(super) async fn logout(
     staff: Staff,
     form: Result<axum::Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let Ok(axum::Form(form)) = form else {
         return forged(&t, Some(&staff));
     };

@@ -7,6 +7,7 @@ mod campaigns;
 mod guard;
 mod login;
 mod password;
+mod people;
 mod preferences;
 mod text;
 
@@ -50,8 +51,17 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
         .route("/dashboard/campaigns", post(campaigns::create))
         .route("/dashboard/campaigns/new", get(campaigns::new_campaign))
         .route("/dashboard/campaigns/{id}/{action}", post(campaigns::act));
+    let audience = Router::new()
+        .route("/dashboard/subscribers", get(people::search))
+        .route("/dashboard/subscribers/{id}", get(people::person))
+        .route(
+            "/dashboard/subscribers/{id}/erase",
+            get(people::confirm_erase).post(people::erase),
+        )
+        .route("/dashboard/subscribers/{id}/{action}", post(people::act));
     Router::new()
         .merge(guard::guarded(state, Area::Progress, progress))
+        .merge(guard::guarded(state, Area::Audience, audience))
         .merge(guard::guarded(state, Area::Campaigns, steering))
         .route("/logout", post(login::logout))
         .route("/dashboard/language", post(preferences::choose_language))
@@ -64,8 +74,8 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
 async fn not_found(State(state): State<WebState>, staff: Result<Staff, Response>) -> Response {
     let staff = staff.ok();
     let t = match &staff {
-        Some(staff) => DashText::for_tag(&state, &staff.lang),
-        None => DashText::for_tag(&state, ""),
+        Some(staff) => DashText::for_staff(&state, staff),
+        None => DashText::reference(&state),
     };
     let message = t.get("dash-not-found");
     error_page(
@@ -133,7 +143,7 @@ fn error_page_with(
 /// general sentence with the technical detail beside it; a server error is
 /// logged and described only generically.
 fn failed(state: &WebState, staff: &Staff, error: impl Into<ApiError>) -> Response {
-    let t = DashText::for_tag(state, &staff.lang);
+    let t = DashText::for_staff(state, staff);
     let error = error.into();
     let status = error.status();
     if status.is_server_error() {

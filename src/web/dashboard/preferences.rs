@@ -24,7 +24,7 @@ pub(super) async fn choose_language(
     staff: Staff,
     form: Result<axum::Form<LanguageForm>, FormRejection>,
 ) -> Response {
-    let t = DashText::for_tag(&state, &staff.lang);
+    let t = DashText::for_staff(&state, &staff);
     let Ok(axum::Form(form)) = form else {
         return forged(&t, Some(&staff));
     };

@@ -14,7 +14,9 @@ use icu_decimal::{DecimalFormatter, DecimalFormatterPreferences};
 use icu_locale_core::Locale;
 use icu_locale_core::subtags::{Region, region};
 
-use crate::domain::{CampaignStatus, Role};
+use crate::access::Area;
+use crate::domain::{CampaignStatus, Role, SubscriberStatus};
+use crate::web::auth::Staff;
 use crate::web::charts::ChartWords;
 use crate::web::i18n::{Language, PageText};
 use crate::web::state::WebState;
@@ -23,6 +25,8 @@ use crate::web::state::WebState;
 pub(super) struct DashText<'a> {
     words: PageText<'a>,
     formats: Formats,
+    /// The signed-in person's role, which decides the links the header offers.
+    role: Option<Role>,
 }
 
 /// Numbers and times as one locale writes them, times in one zone.
@@ -87,10 +91,17 @@ impl Formats {
 }
 
 impl<'a> DashText<'a> {
-    /// The page in `tag` (a staff member's stored choice, or what their
-    /// browser asked for, negotiated when they signed in).
-    pub(super) fn for_tag(state: &'a WebState, tag: &str) -> Self {
-        Self::new(state, PageText::for_tag(state.app.catalogue(), tag))
+    /// The page of a signed-in staff member, in her language (her stored
+    /// choice, or what her browser asked for).
+    pub(super) fn for_staff(state: &'a WebState, staff: &Staff) -> Self {
+        let mut text = Self::new(state, PageText::for_tag(state.app.catalogue(), &staff.lang));
+        text.role = Some(staff.session.role);
+        text
+    }
+
+    /// A page before anyone has signed in, in the reference language.
+    pub(super) fn reference(state: &'a WebState) -> Self {
+        Self::new(state, PageText::for_tag(state.app.catalogue(), ""))
     }
 
     /// A page before anyone has signed in: `?lang=`, else `Accept-Language`.
@@ -109,6 +120,7 @@ impl<'a> DashText<'a> {
         Self {
             formats: Formats::new(&words.lang(), state.config.offset()),
             words,
+            role: None,
         }
     }
 
@@ -150,6 +162,37 @@ impl<'a> DashText<'a> {
     /// An RFC 3339 time, in the dashboard's zone, in the locale's words; `—` for none.
     pub(super) fn time(&self, rfc3339: Option<&str>) -> String {
         self.formats.time(rfc3339)
+    }
+
+    /// A stored time (milliseconds, UTC) in the dashboard's zone; `—` for none.
+    pub(super) fn at(&self, millis: &Option<i64>) -> String {
+        let utc = millis.and_then(chrono::DateTime::from_timestamp_millis);
+        self.formats.time(utc.map(|t| t.to_rfc3339()).as_deref())
+    }
+
+    /// A stored time that is always there, as [`Self::at`] writes it.
+    pub(super) fn at_ms(&self, millis: &i64) -> String {
+        self.at(&Some(*millis))
+    }
+
+    /// Whether the signed-in person's role opens `area` (for the header's links).
+    pub(super) fn opens(&self, area: &str) -> bool {
+        let area = match area {
+            "audience" => Area::Audience,
+            "campaigns" => Area::Campaigns,
+            "progress" => Area::Progress,
+            "staff" => Area::Staff,
+            _ => return false,
+        };
+        self.role.is_some_and(|r| r.may(area))
+    }
+
+    /// A subscriber state in words, e.g. `confirmada`.
+    pub(super) fn person_status(&self, status: &str) -> String {
+        match status.parse::<SubscriberStatus>() {
+            Ok(status) => self.get(&format!("dash-person-status-{status}")),
+            Err(_) => status.to_owned(),
+        }
     }
 
     /// A campaign state in words, e.g. `en pausa`.

@@ -16,6 +16,7 @@ use crate::on_both_backends;
 const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/lists", "admin manager"),
     ("POST", "/api/lists", "admin manager"),
+    ("GET", "/api/subscribers", "admin manager"),
     ("POST", "/api/subscribers", "admin manager"),
     ("POST", "/api/subscribers/import", "admin manager"),
     ("GET", "/api/subscribers/{id}", "admin manager"),

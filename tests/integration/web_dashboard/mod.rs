@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use reqwest::StatusCode;
 use reqwest::header;
 
-use crate::helpers::web::{PEOPLE, WebTest, roomy, same_length_other, set_cookie};
+use crate::helpers::web::{PEOPLE, WebTest, assert_error, roomy, same_length_other, set_cookie};
 use crate::helpers::{Backend, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
@@ -16,6 +16,7 @@ use crate::smtp::SmtpServer;
 mod commands;
 mod language;
 mod password;
+mod people;
 mod roles;
 mod staff;
 
