@@ -206,3 +206,26 @@ dash-refused-subscriber-not-found = There is no such person.
 dash-refused-invalid-language = That language is not a valid tag (e.g. es, en-GB, quz-PE).
 dash-refused-invalid-status = There is no such status.
 dash-refused-region-too-long = The region is too long.
+
+## Lists
+
+dash-nav-lists = Lists
+dash-lists-title = Lists
+dash-lists-all = Every list
+dash-lists-none = No lists yet.
+dash-lists-members = People
+dash-lists-confirmed = Confirmed
+dash-lists-rename = Rename
+dash-lists-new-name = New name of list “{ $list }”
+dash-lists-delete = Delete
+dash-lists-delete-confirm = Yes, delete
+dash-lists-delete-note = Deleting a list does not delete its people. A list campaigns were sent to is kept, so each campaign can say whom it reached.
+dash-lists-new = New list
+dash-lists-create = Create the list
+dash-lists-created = The list was created.
+dash-lists-renamed = The list was renamed.
+dash-lists-deleted = The list was deleted; its people are still in willay.
+dash-refused-list-exists = There is already a list with that name.
+dash-refused-list-in-use = Campaigns were sent to this list: it is kept so those campaigns can say whom they reached.
+dash-refused-list-not-found = There is no such list.
+dash-refused-unconfirmed = Tick the box to confirm the deletion.

@@ -262,3 +262,28 @@ dash-refused-subscriber-not-found = No existe esa persona.
 dash-refused-invalid-language = Ese idioma no es una etiqueta válida (p. ej. es, en-GB, quz-PE).
 dash-refused-invalid-status = Ese estado no existe.
 dash-refused-region-too-long = La región es demasiado larga.
+
+## Listas
+
+dash-nav-lists = Listas
+dash-lists-title = Listas
+dash-lists-all = Todas las listas
+dash-lists-none = Todavía no hay listas.
+dash-lists-members = Personas
+dash-lists-confirmed = Confirmadas
+dash-lists-rename = Renombrar
+# Variables:
+#   $list (texto): el nombre actual de la lista.
+dash-lists-new-name = Nuevo nombre de la lista «{ $list }»
+dash-lists-delete = Borrar
+dash-lists-delete-confirm = Sí, borrar
+dash-lists-delete-note = Borrar una lista no borra a sus personas. Una lista a la que ya se envió una campaña se conserva, para que la campaña diga a quiénes llegó.
+dash-lists-new = Nueva lista
+dash-lists-create = Crear la lista
+dash-lists-created = La lista quedó creada.
+dash-lists-renamed = La lista quedó renombrada.
+dash-lists-deleted = La lista quedó borrada; sus personas siguen en willay.
+dash-refused-list-exists = Ya hay una lista con ese nombre.
+dash-refused-list-in-use = Ya se enviaron campañas a esta lista: se conserva para que esas campañas digan a quiénes llegaron.
+dash-refused-list-not-found = No existe esa lista.
+dash-refused-unconfirmed = Marca la casilla para confirmar el borrado.

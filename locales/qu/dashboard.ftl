@@ -348,3 +348,44 @@ dash-refused-invalid-language = Chay simiqa manam allin etiquetachu (kayhina: es
 dash-refused-invalid-status = Chay imayna kayqa manam kanchu.
 # review: pending
 dash-refused-region-too-long = Suyupa sutinqa nishu hatunmi.
+
+# review: pending
+dash-nav-lists = Listakuna
+# review: pending
+dash-lists-title = Listakuna
+# review: pending
+dash-lists-all = Llapan listakuna
+# review: pending
+dash-lists-none = Manaraqmi listakuna kanchu.
+# review: pending
+dash-lists-members = Runakuna
+# review: pending
+dash-lists-confirmed = Takyachisqakuna
+# review: pending
+dash-lists-rename = Sutinta tikray
+# review: pending
+dash-lists-new-name = «{ $list }» listapa musuq sutin
+# review: pending
+dash-lists-delete = Pichay
+# review: pending
+dash-lists-delete-confirm = Arí, pichay
+# review: pending
+dash-lists-delete-note = Huk listata pichaspaqa runankunataqa manam pichanchu. Kampaña kachasqa listaqa waqaychasqam qhipakun, chay kampaña pikunaman chayasqanta willananpaq.
+# review: pending
+dash-lists-new = Musuq lista
+# review: pending
+dash-lists-create = Listata ruray
+# review: pending
+dash-lists-created = Listaqa ruwasqañam.
+# review: pending
+dash-lists-renamed = Listapa sutinqa tikrasqañam.
+# review: pending
+dash-lists-deleted = Listaqa pichasqañam; runankunaqa willaypiraqmi kachkanku.
+# review: pending
+dash-refused-list-exists = Ñam chay sutiyuq lista kan.
+# review: pending
+dash-refused-list-in-use = Kay listamanqa ñam kampañakuna kachakurqan: waqaychasqam qhipakun, chay kampañakuna pikunaman chayasqanta willanankupaq.
+# review: pending
+dash-refused-list-not-found = Chay listaqa manam kanchu.
+# review: pending
+dash-refused-unconfirmed = Pichanaykipaq casillata marcay.

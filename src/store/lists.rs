@@ -69,4 +69,68 @@ impl Store {
         });
         Ok(lists)
     }
+
+    /// Gives list `id` a new name.
+    pub async fn rename_list(&self, id: i64, name: &ListName) -> Result<(), StoreError> {
+        let taken: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM lists WHERE name = $1 AND id <> $2")
+                .bind(name.as_str())
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        if taken.is_some() {
+            return Err(StoreError::ListExists(name.to_string()));
+        }
+        let renamed = on_pool!(self, pool => {
+            sqlx::query("UPDATE lists SET name = $2 WHERE id = $1")
+                .bind(id)
+                .bind(name.as_str())
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if renamed == 0 {
+            return Err(StoreError::UnknownListId(id));
+        }
+        Ok(())
+    }
+
+    /// Deletes list `id` and its memberships; the people stay. A list that
+    /// campaigns were sent to is kept, so each campaign can say whom it reached.
+    pub async fn delete_list(&self, id: i64) -> Result<(), StoreError> {
+        enum Outcome {
+            Deleted,
+            InUse,
+            Unknown,
+        }
+        let outcome = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let used: Option<i64> =
+                sqlx::query_scalar("SELECT campaign_id FROM campaign_lists WHERE list_id = $1 LIMIT 1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if used.is_some() {
+                Outcome::InUse
+            } else {
+                sqlx::query("DELETE FROM memberships WHERE list_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let deleted = sqlx::query("DELETE FROM lists WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                if deleted == 0 { Outcome::Unknown } else { Outcome::Deleted }
+            }
+        });
+        match outcome {
+            Outcome::Deleted => Ok(()),
+            Outcome::InUse => Err(StoreError::ListInUse(id)),
+            Outcome::Unknown => Err(StoreError::UnknownListId(id)),
+        }
+    }
 }

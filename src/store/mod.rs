@@ -81,6 +81,17 @@ pub enum StoreError {
     /// A named list does not exist.
     #[error("there is no list named `{0}` (see `willay lists`)")]
     UnknownList(String),
+    /// Another list already has this name.
+    #[error("a list named `{0}` already exists")]
+    ListExists(String),
+    /// Campaigns were sent to this list, and remember it.
+    #[error(
+        "list {0} is the audience of campaigns (see `willay campaigns list`); it cannot be deleted"
+    )]
+    ListInUse(i64),
+    /// A list id does not exist.
+    #[error("there is no list with id {0} (see `willay lists`)")]
+    UnknownListId(i64),
     /// A campaign id does not exist.
     #[error("there is no campaign with id {0} (see `willay campaigns list`)")]
     UnknownCampaign(i64),

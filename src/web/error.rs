@@ -165,6 +165,9 @@ impl From<StoreError> for ApiError {
             }
             // Lists are named inside request bodies, never addressed by path.
             StoreError::UnknownList(_) => Self::invalid("unknown_list", error.to_string()),
+            StoreError::UnknownListId(_) => Self::not_found("list_not_found", error.to_string()),
+            StoreError::ListExists(_) => Self::conflict("list_exists", error.to_string()),
+            StoreError::ListInUse(_) => Self::conflict("list_in_use", error.to_string()),
             StoreError::Transition { .. } => {
                 Self::conflict("invalid_transition", error.to_string())
             }

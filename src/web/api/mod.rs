@@ -11,6 +11,7 @@
 pub(super) mod campaigns;
 mod extract;
 mod guard;
+pub(super) mod lists;
 pub(super) mod messages;
 pub(super) mod reach;
 pub(super) mod responses;
@@ -39,9 +40,12 @@ pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// Every authenticated API route, by the area it belongs to; paths are
 /// relative to `/api`.
 fn areas() -> Vec<(Area, OpenApiRouter<WebState>)> {
-    use self::{campaigns as c, messages as m, reach as r, search as q, subscribers as s};
+    use self::{
+        campaigns as c, lists as l, messages as m, reach as r, search as q, subscribers as s,
+    };
     let audience = OpenApiRouter::new()
         .routes(routes!(s::list_lists, s::create_list))
+        .routes(routes!(l::rename_list, l::delete_list))
         .routes(routes!(q::search_subscribers, s::create_subscriber))
         .routes(routes!(s::import_subscribers).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
         .routes(routes!(

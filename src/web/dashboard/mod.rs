@@ -5,6 +5,7 @@
 
 mod campaigns;
 mod guard;
+mod lists;
 mod login;
 mod password;
 mod people;
@@ -52,6 +53,8 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
         .route("/dashboard/campaigns/new", get(campaigns::new_campaign))
         .route("/dashboard/campaigns/{id}/{action}", post(campaigns::act));
     let audience = Router::new()
+        .route("/dashboard/lists", get(lists::lists).post(lists::create))
+        .route("/dashboard/lists/{id}/{action}", post(lists::act))
         .route("/dashboard/subscribers", get(people::search))
         .route("/dashboard/subscribers/{id}", get(people::person))
         .route(

@@ -16,6 +16,8 @@ use crate::on_both_backends;
 const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/lists", "admin manager"),
     ("POST", "/api/lists", "admin manager"),
+    ("PATCH", "/api/lists/{id}", "admin manager"),
+    ("DELETE", "/api/lists/{id}", "admin manager"),
     ("GET", "/api/subscribers", "admin manager"),
     ("POST", "/api/subscribers", "admin manager"),
     ("POST", "/api/subscribers/import", "admin manager"),

@@ -15,6 +15,7 @@ use crate::smtp::SmtpServer;
 
 mod commands;
 mod language;
+mod lists;
 mod password;
 mod people;
 mod roles;
