@@ -1,7 +1,8 @@
 //! Subscriber lists.
 
-use crate::domain::ListName;
+use crate::domain::{Actor, AuditAction, AuditEntry, ListName, Subject};
 
+use super::audit::audit_in;
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A list with its head count.
@@ -20,21 +21,29 @@ pub struct ListSummary {
 impl Store {
     /// Creates a list, or returns the id of the existing list of that name.
     ///
-    /// The boolean is true when the list was created now.
+    /// The boolean is true when the list was created now (by `actor`, recorded).
     pub async fn ensure_list(
         &self,
         name: &ListName,
         now: Millis,
+        actor: &Actor,
     ) -> Result<(i64, bool), StoreError> {
         let inserted: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar(
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO lists (name, created_at) VALUES ($1, $2) \
                  ON CONFLICT (name) DO NOTHING RETURNING id",
             )
             .bind(name.as_str())
             .bind(now)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                let entry = AuditEntry::new(actor, AuditAction::ListCreated, Some(Subject::list(id)));
+                audit_in!(tx, &entry, now);
+            }
+            tx.commit().await?;
+            id
         });
         match inserted {
             Some(id) => Ok((id, true)),

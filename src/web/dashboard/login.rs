@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{error_page, failed, forged, page};
 use crate::access::staff;
+use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::store::{SessionOpener, now_millis};
 use crate::web::auth::{self, FORM_COOKIE, SESSION_COOKIE, Staff};
 use crate::web::state::WebState;
@@ -99,6 +100,18 @@ pub(super) async fn login(
                 "That token is not valid (or was revoked)."
             };
             tracing::info!(by_password, "dashboard log-in refused");
+            // A refused password is recorded by `staff::log_in`, which knows the staff id.
+            if !by_password
+                && let Err(error) = store
+                    .record(&AuditEntry::new(
+                        &Actor::Visitor,
+                        AuditAction::LogInRefused,
+                        None,
+                    ))
+                    .await
+            {
+                return login_failed(error);
+            }
             return login_form(
                 &headers,
                 StatusCode::UNAUTHORIZED,
@@ -158,7 +171,12 @@ pub(super) async fn logout(
     if !staff.csrf_ok(&form.csrf) {
         return forged(Some(&staff));
     }
-    if let Err(error) = state.app.store.delete_session(&staff.id_hash).await {
+    if let Err(error) = state
+        .app
+        .store
+        .delete_session(&staff.id_hash, &staff.session.actor())
+        .await
+    {
         return failed(&staff, error);
     }
     let mut response = Redirect::to("/login").into_response();
