@@ -5,9 +5,11 @@
 mod api;
 mod append_only;
 mod cli;
+mod dashboard;
 mod privacy;
 mod sessions;
 mod through_the_api;
+mod upgrade;
 
 use willay::domain::ActorKind;
 use willay::store::{AuditEvent, AuditFilter, Store};
