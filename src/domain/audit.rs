@@ -9,10 +9,11 @@ use std::str::FromStr;
 
 /// A stored action, subject kind or actor kind that willay does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown audit {kind} `{value}`")]
+#[error("unknown audit {kind} `{value}` (expected one of: {expected})")]
 pub struct UnknownAuditWord {
     kind: &'static str,
     value: String,
+    expected: &'static str,
 }
 
 /// An enum stored as one word, parsed back both ways.
@@ -41,7 +42,11 @@ macro_rules! audit_words {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s.trim() {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownAuditWord { kind: $kind, value: s.to_owned() }),
+                    _ => Err(UnknownAuditWord {
+                        kind: $kind,
+                        value: s.to_owned(),
+                        expected: concat!($($text, " "),+),
+                    }),
                 }
             }
         }
