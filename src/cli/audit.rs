@@ -98,6 +98,10 @@ fn row(event: &AuditEvent, names: &HashMap<i64, String>) -> Row {
         (kind, ..) => kind.to_string(),
     };
     let subject = match (&event.subject_kind, event.subject_id) {
+        (Some(kind), Some(id)) if kind == "staff" => match names.get(&id) {
+            Some(name) => format!("{name} (staff #{id})"),
+            None => format!("staff #{id}"),
+        },
         (Some(kind), Some(id)) => format!("{kind} #{id}"),
         _ => "—".into(),
     };

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 /// A stored action, subject kind or actor kind that willay does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown audit {kind} `{value}` (expected one of: {expected})")]
+#[error("unknown audit {kind} `{value}` (expected one of: {})", .expected.trim_end())]
 pub struct UnknownAuditWord {
     kind: &'static str,
     value: String,
