@@ -4,6 +4,7 @@
 
 mod api;
 mod append_only;
+mod atomic;
 mod cli;
 mod dashboard;
 mod privacy;
