@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::state::WebState;
 pub use crate::access::secret::{digest, random_text, same_secret};
 use crate::access::{AccountName, Area, Role};
-use crate::domain::Actor;
+use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::store::{NewToken, Store, StoreError, StoredToken, WebSession, now_millis};
 
 const TOKEN_PREFIX: &str = "wly_";
@@ -121,6 +121,13 @@ pub async fn authenticate(
     }
     store.touch_api_token(stored.id, now_millis()).await?;
     Ok(Some(stored))
+}
+
+/// Records a dashboard log-in refused for a token that is not one (or was
+/// revoked): with no id, and never the text typed.
+pub async fn token_log_in_refused(store: &Store) -> Result<(), StoreError> {
+    let entry = AuditEntry::new(&Actor::Visitor, AuditAction::LogInRefused, None);
+    store.record(&entry).await
 }
 
 /// An API caller authenticated by `Authorization: Bearer <token>`.

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{error_page, failed, forged, page};
 use crate::access::staff;
-use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::store::{SessionOpener, now_millis};
 use crate::web::auth::{self, FORM_COOKIE, SESSION_COOKIE, Staff};
 use crate::web::state::WebState;
@@ -100,16 +99,8 @@ pub(super) async fn login(
                 "That token is not valid (or was revoked)."
             };
             tracing::info!(by_password, "dashboard log-in refused");
-            // A refused password is recorded by `staff::log_in`, which knows the staff id.
-            if !by_password
-                && let Err(error) = store
-                    .record(&AuditEntry::new(
-                        &Actor::Visitor,
-                        AuditAction::LogInRefused,
-                        None,
-                    ))
-                    .await
-            {
+            // `staff::log_in` records a refused password itself, with the staff id.
+            if !by_password && let Err(error) = auth::token_log_in_refused(store).await {
                 return login_failed(error);
             }
             return login_form(
