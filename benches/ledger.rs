@@ -16,7 +16,10 @@ const BATCH: i64 = 500;
 async fn populated(url: &str) -> (Store, i64) {
     let store = Store::connect(url, &PoolSettings::default()).await.unwrap();
     let list = ListName::parse("bench").unwrap();
-    let (list_id, _) = store.ensure_list(&list, now_millis()).await.unwrap();
+    let (list_id, _) = store
+        .ensure_list(&list, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap();
     let people: Vec<ImportRow> = (0..PEOPLE)
         .map(|i| ImportRow {
             email: EmailAddress::parse(&format!("person{i}@example.org")).unwrap(),
@@ -44,7 +47,10 @@ async fn start_campaign(store: &Store, list_id: i64) {
         list_ids: vec![list_id],
         scheduled_at: Some(0),
     };
-    store.create_campaign(&new, now_millis()).await.unwrap();
+    store
+        .create_campaign(&new, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap();
     store.start_due_campaigns(now_millis()).await.unwrap();
 }
 

@@ -287,7 +287,7 @@ impl<R> App<R> {
         let Some(id) = id else {
             return Ok(false);
         };
-        self.store.unsubscribe(id, now_millis()).await?;
+        self.store.unsubscribe(id, now_millis(), None).await?;
         Ok(true)
     }
 }

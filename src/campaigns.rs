@@ -7,7 +7,7 @@ use unic_langid::LanguageIdentifier;
 use crate::app::{App, AppError};
 use crate::catalogue::CatalogueError;
 use crate::catalogue::check::Diagnostic;
-use crate::domain::{CampaignStatus, ListName};
+use crate::domain::{Actor, AuditAction, CampaignStatus, ListName};
 use crate::mail::DeliveryKey;
 use crate::render::{Personalisation, RenderedEmail};
 use crate::store::{Campaign, DeliveryRetry, NewCampaign, now_millis};
@@ -173,6 +173,7 @@ impl<R> App<R> {
         id: i64,
         reason: &str,
         requested_by: &str,
+        actor: &Actor,
     ) -> Result<Retried, AppError> {
         // One line of words, as typed: control characters would break the
         // tables and logs that show it.
@@ -184,7 +185,7 @@ impl<R> App<R> {
             .collect();
         let retry = self
             .store
-            .retry_failed(id, &reason, requested_by, now_millis())
+            .retry_failed(id, &reason, requested_by, now_millis(), actor)
             .await?;
         tracing::info!(
             campaign_id = id,
@@ -198,9 +199,14 @@ impl<R> App<R> {
         })
     }
 
-    /// Pauses, resumes or cancels campaign `id`.
-    pub async fn steer_campaign(&self, id: i64, steer: Steer) -> Result<Campaign, AppError> {
-        self.transition(id, steer.into(), None).await
+    /// Pauses, resumes or cancels campaign `id`, by `actor`.
+    pub async fn steer_campaign(
+        &self,
+        id: i64,
+        steer: Steer,
+        actor: &Actor,
+    ) -> Result<Campaign, AppError> {
+        self.transition(id, steer.into(), None, actor).await
     }
 
     /// Moves campaign `id` to the status `action` leads to, unchecked.
@@ -209,23 +215,29 @@ impl<R> App<R> {
         id: i64,
         action: CampaignAction,
         at: Option<DateTime<Utc>>,
+        actor: &Actor,
     ) -> Result<Campaign, AppError> {
-        let to = match action {
-            CampaignAction::Schedule => CampaignStatus::Scheduled,
-            CampaignAction::Pause => CampaignStatus::Paused,
-            CampaignAction::Resume => CampaignStatus::Running,
-            CampaignAction::Cancel => CampaignStatus::Cancelled,
+        let (to, audit) = match action {
+            CampaignAction::Schedule => (CampaignStatus::Scheduled, AuditAction::CampaignScheduled),
+            CampaignAction::Pause => (CampaignStatus::Paused, AuditAction::CampaignPaused),
+            CampaignAction::Resume => (CampaignStatus::Running, AuditAction::CampaignResumed),
+            CampaignAction::Cancel => (CampaignStatus::Cancelled, AuditAction::CampaignCancelled),
         };
+        let at = at.map(|t| t.timestamp_millis());
         Ok(self
             .store
-            .transition_campaign(id, to, at.map(|t| t.timestamp_millis()), now_millis())
+            .transition_campaign(id, to, at, now_millis(), actor, audit)
             .await?)
     }
 }
 
 impl App {
-    /// Creates a campaign after checking its message and lists exist.
-    pub async fn create_campaign(&self, request: &CampaignRequest) -> Result<Campaign, AppError> {
+    /// Creates a campaign for `actor` after checking its message and lists exist.
+    pub async fn create_campaign(
+        &self,
+        request: &CampaignRequest,
+        actor: &Actor,
+    ) -> Result<Campaign, AppError> {
         self.check_message(&request.message_id)?;
         if request.lists.is_empty() {
             return Err(AppError::Invalid(
@@ -246,22 +258,26 @@ impl App {
             list_ids,
             scheduled_at: request.at.map(|at| at.timestamp_millis()),
         };
-        let id = self.store.create_campaign(&new, now_millis()).await?;
+        let id = self
+            .store
+            .create_campaign(&new, now_millis(), actor)
+            .await?;
         Ok(self.store.campaign(id).await?)
     }
 
-    /// Applies a lifecycle command.
+    /// Applies a lifecycle command for `actor`.
     pub async fn change_campaign(
         &self,
         id: i64,
         action: CampaignAction,
         at: Option<DateTime<Utc>>,
+        actor: &Actor,
     ) -> Result<Campaign, AppError> {
         if action == CampaignAction::Schedule {
             let campaign = self.store.campaign(id).await?;
             self.check_message(&campaign.message_id)?;
         }
-        self.transition(id, action, at).await
+        self.transition(id, action, at, actor).await
     }
 
     /// Creates a campaign and says who will get a fallback language; with
@@ -274,6 +290,7 @@ impl App {
         &self,
         request: &CampaignRequest,
         strict: bool,
+        actor: &Actor,
     ) -> Result<(Campaign, Vec<Fallback>), ScheduleError> {
         if strict {
             // Check before storing anything: a refused create leaves no trace.
@@ -296,7 +313,7 @@ impl App {
                 .into());
             }
         }
-        let campaign = self.create_campaign(request).await?;
+        let campaign = self.create_campaign(request, actor).await?;
         let fallbacks = self.fallbacks(campaign.id).await?;
         Ok((campaign, fallbacks))
     }
@@ -308,6 +325,7 @@ impl App {
         id: i64,
         at: Option<DateTime<Utc>>,
         strict: bool,
+        actor: &Actor,
     ) -> Result<(Campaign, Vec<Fallback>), ScheduleError> {
         let campaign = self.store.campaign(id).await.map_err(AppError::from)?;
         let fallbacks = self.fallbacks_of(&campaign).await?;
@@ -320,7 +338,7 @@ impl App {
             .into());
         }
         let campaign = self
-            .change_campaign(id, CampaignAction::Schedule, at)
+            .change_campaign(id, CampaignAction::Schedule, at, actor)
             .await?;
         Ok((campaign, fallbacks))
     }

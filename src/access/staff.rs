@@ -8,6 +8,7 @@ use url::Url;
 use super::password::{self, Password, PasswordError};
 use super::secret::{digest, random_text};
 use super::{AccountName, Role};
+use crate::domain::{Actor, AuditAction, AuditEntry, Subject};
 use crate::store::{Store, StoreError, now_millis};
 
 /// How long a link to set a password stays valid.
@@ -45,18 +46,19 @@ pub struct PasswordLink {
     pub ttl: Duration,
 }
 
-/// Adds `name` with `role`; returns the link that lets them set a password.
+/// Adds `name` with `role` (by `actor`); returns the link that lets them set a password.
 pub async fn add(
     store: &Store,
     public_url: &Url,
     name: &AccountName,
     role: Role,
+    actor: &Actor,
 ) -> Result<PasswordLink, StaffError> {
     let id = store
-        .insert_staff(name.as_str(), role, now_millis())
+        .insert_staff(name.as_str(), role, now_millis(), actor)
         .await?
         .ok_or_else(|| StaffError::NameTaken(name.to_string()))?;
-    link_for(store, public_url, id).await
+    link_for(store, public_url, id, actor).await
 }
 
 /// A new link for `name` to set (or reset) their password; older links keep
@@ -65,20 +67,32 @@ pub async fn password_link(
     store: &Store,
     public_url: &Url,
     name: &str,
+    actor: &Actor,
 ) -> Result<PasswordLink, StaffError> {
     let member = store
         .staff_member(name)
         .await?
         .ok_or_else(|| StaffError::Unknown(name.to_owned()))?;
-    link_for(store, public_url, member.id).await
+    link_for(store, public_url, member.id, actor).await
 }
 
-async fn link_for(store: &Store, public_url: &Url, id: i64) -> Result<PasswordLink, StaffError> {
+async fn link_for(
+    store: &Store,
+    public_url: &Url,
+    id: i64,
+    actor: &Actor,
+) -> Result<PasswordLink, StaffError> {
     let secret = random_text();
     let now = now_millis();
     let ttl = PASSWORD_LINK_TTL;
     store
-        .insert_password_link(id, &digest(&secret), now, now + ttl.as_millis() as i64)
+        .insert_password_link(
+            id,
+            &digest(&secret),
+            now,
+            now + ttl.as_millis() as i64,
+            actor,
+        )
         .await?;
     let url = public_url
         .join(&format!("{PASSWORD_PATH}{secret}"))
@@ -109,6 +123,11 @@ pub async fn set_password_hash(
 
 /// The id of the staff member `name` if `password` is theirs. Takes as long
 /// whether or not `name` exists or has a password.
+///
+/// A refusal is recorded in the audit log with the staff member's id when
+/// `name` is one, and no id otherwise: never the name typed, which may be a
+/// password typed in the wrong box. (A success is recorded with the session
+/// it opens.)
 pub async fn log_in(store: &Store, name: &str, password: &str) -> Result<Option<i64>, StoreError> {
     let found = store.staff_credentials(name.trim()).await?;
     let hash = found.as_ref().and_then(|c| c.password_hash.clone());
@@ -118,5 +137,10 @@ pub async fn log_in(store: &Store, name: &str, password: &str) -> Result<Option<
         tokio::task::spawn_blocking(move || password::verify(hash.as_deref(), &presented))
             .await
             .unwrap_or(false);
+    if !verified {
+        let subject = found.as_ref().map(|c| Subject::staff(c.id));
+        let entry = AuditEntry::new(&Actor::Visitor, AuditAction::LogInRefused, subject);
+        store.record(&entry).await?;
+    }
     Ok(found.filter(|_| verified).map(|c| c.id))
 }

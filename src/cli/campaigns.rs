@@ -6,7 +6,7 @@ use tabled::Tabled;
 
 use crate::app::App;
 use crate::campaigns::{CampaignRequest, Fallback, ScheduleError, Steer};
-use crate::domain::ListName;
+use crate::domain::{Actor, ListName};
 use crate::store::{Campaign, Millis};
 
 #[derive(Debug, Subcommand)]
@@ -138,7 +138,8 @@ pub(super) async fn run_rendering(app: &App, command: CampaignsCommand) -> anyho
                 at,
             };
             let (campaign, fallbacks) = refused_note(
-                app.create_campaign_checked(&request, strict).await,
+                app.create_campaign_checked(&request, strict, &Actor::Cli)
+                    .await,
                 "was not created",
             )?;
             outln!("created campaign {} ({})", campaign.id, campaign.status)?;
@@ -147,7 +148,8 @@ pub(super) async fn run_rendering(app: &App, command: CampaignsCommand) -> anyho
         }
         CampaignsCommand::Schedule { id, at, strict } => {
             let (campaign, fallbacks) = refused_note(
-                app.schedule_campaign_checked(id, at, strict).await,
+                app.schedule_campaign_checked(id, at, strict, &Actor::Cli)
+                    .await,
                 "was not scheduled",
             )?;
             outln!("campaign {id} is now {}", campaign.status)?;
@@ -192,7 +194,9 @@ pub(super) async fn run<R>(app: &App<R>, command: CampaignsCommand) -> anyhow::R
             return Ok(());
         }
         CampaignsCommand::Retry { id, reason } => {
-            let retried = app.retry_failed(id, &reason, "command line").await?;
+            let retried = app
+                .retry_failed(id, &reason, "command line", &Actor::Cli)
+                .await?;
             match retried.retry.rows_retried {
                 0 => outln!(
                     "campaign {id} has no failed messages to retry (bounced, unsubscribed and erased people are never retried)"
@@ -208,7 +212,7 @@ pub(super) async fn run<R>(app: &App<R>, command: CampaignsCommand) -> anyhow::R
         CampaignsCommand::Resume { id } => (id, Steer::Resume),
         CampaignsCommand::Cancel { id } => (id, Steer::Cancel),
     };
-    let campaign = app.steer_campaign(id, steer).await?;
+    let campaign = app.steer_campaign(id, steer, &Actor::Cli).await?;
     outln!("campaign {id} is now {}", campaign.status)?;
     Ok(())
 }

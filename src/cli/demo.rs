@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::app::App;
 use crate::campaigns::CampaignRequest;
 use crate::config::{Settings, WorkerArgs};
-use crate::domain::{ListName, SubscriberStatus};
+use crate::domain::{Actor, ListName, SubscriberStatus};
 use crate::store::{ReachFilter, now_millis};
 
 /// Sample subscribers shipped with the binary: a mix of languages and regions,
@@ -50,7 +50,9 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
     let everyone = ListName::parse("demo-peru")?;
     let andes = ListName::parse("demo-sur-andino")?;
     for list in [&everyone, &andes] {
-        app.store.ensure_list(list, now_millis()).await?;
+        app.store
+            .ensure_list(list, now_millis(), &Actor::Cli)
+            .await?;
     }
     outln!("\n1. Importing subscribers")?;
     let report = super::subscribers::import_with_progress(
@@ -67,6 +69,7 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
         .import_subscribers(
             andean.as_bytes(),
             SAMPLE_NAME,
+            &Actor::Cli,
             Some(&andes),
             SubscriberStatus::Confirmed,
             |_, _| {},
@@ -89,12 +92,15 @@ pub(super) async fn run(mut settings: Settings, dir: &Path) -> anyhow::Result<()
             )?,
             None => {
                 let campaign = app
-                    .create_campaign(&CampaignRequest {
-                        message_id: message.clone(),
-                        lists: vec![everyone.clone(), andes.clone()],
-                        name: Some(name.clone()),
-                        at: Some(chrono::Utc::now()),
-                    })
+                    .create_campaign(
+                        &CampaignRequest {
+                            message_id: message.clone(),
+                            lists: vec![everyone.clone(), andes.clone()],
+                            name: Some(name.clone()),
+                            at: Some(chrono::Utc::now()),
+                        },
+                        &Actor::Cli,
+                    )
                     .await?;
                 outln!(
                     "campaign {} `{name}` scheduled now for {} people",

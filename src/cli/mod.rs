@@ -26,6 +26,7 @@ macro_rules! note {
     }};
 }
 
+mod audit;
 mod bounces;
 mod campaigns;
 mod demo;
@@ -112,6 +113,8 @@ enum Command {
         #[command(subcommand)]
         action: tokens::TokensCommand,
     },
+    /// The audit log, newest first: who did what and when (ids, never addresses).
+    Audit(audit::AuditArgs),
     /// Run a demo campaign end to end in a fresh folder: import, send, report.
     Demo {
         /// Folder for the demo's database and outbox.
@@ -192,6 +195,7 @@ impl Cli {
                     Command::Bounces { action } => bounces::run(&app, action).await,
                     Command::Tokens { action } => tokens::run(&app, action).await,
                     Command::Staff { action } => staff::run(&app, action).await,
+                    Command::Audit(args) => audit::run(&app, args).await,
                     _ => unreachable!("handled above"),
                 };
                 app.store.close().await;

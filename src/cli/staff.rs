@@ -6,6 +6,7 @@ use tabled::Tabled;
 use crate::access::staff::{self, PasswordLink};
 use crate::access::{AccountName, Role};
 use crate::app::{App, NoCatalogue};
+use crate::domain::Actor;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum StaffCommand {
@@ -54,7 +55,7 @@ pub(super) async fn run(app: &App<NoCatalogue>, command: StaffCommand) -> anyhow
     match command {
         StaffCommand::Add { name, role } => {
             let name = AccountName::parse(&name)?;
-            let link = staff::add(store, public_url, &name, role).await?;
+            let link = staff::add(store, public_url, &name, role, &Actor::Cli).await?;
             note!("added {role} `{name}`; send them this link to set their password:");
             print_link(&link)?;
         }
@@ -78,13 +79,13 @@ pub(super) async fn run(app: &App<NoCatalogue>, command: StaffCommand) -> anyhow
             }
         }
         StaffCommand::Remove { name } => {
-            if !store.remove_staff(&name).await? {
+            if !store.remove_staff(&name, &Actor::Cli).await? {
                 return Err(staff::StaffError::Unknown(name).into());
             }
             outln!("removed `{name}`, with their tokens and sessions")?;
         }
         StaffCommand::SetRole { name, role } => {
-            let Some(revoked) = store.set_staff_role(&name, role).await? else {
+            let Some(revoked) = store.set_staff_role(&name, role, &Actor::Cli).await? else {
                 return Err(staff::StaffError::Unknown(name).into());
             };
             outln!("`{name}` is now {role}")?;
@@ -93,7 +94,7 @@ pub(super) async fn run(app: &App<NoCatalogue>, command: StaffCommand) -> anyhow
             }
         }
         StaffCommand::PasswordLink { name } => {
-            let link = staff::password_link(store, public_url, &name).await?;
+            let link = staff::password_link(store, public_url, &name, &Actor::Cli).await?;
             note!("a new link for `{name}` to set their password:");
             print_link(&link)?;
         }

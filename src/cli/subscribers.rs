@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tabled::Tabled;
 
 use crate::app::{App, NoCatalogue};
-use crate::domain::{ListName, SubscriberStatus};
+use crate::domain::{Actor, ListName, SubscriberStatus};
 use crate::store::now_millis;
 use crate::subscribers::ImportReport;
 
@@ -74,7 +74,7 @@ pub(super) async fn import_with_progress<R>(
     };
     bar.set_message("importing");
     let report = app
-        .import_subscribers(reader, source, list, status, |done, total| {
+        .import_subscribers(reader, source, &Actor::Cli, list, status, |done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })
@@ -114,7 +114,10 @@ pub(super) async fn run_lists(
     match command {
         Some(ListsCommand::Create { name }) => {
             let name = ListName::parse(&name)?;
-            let (id, created) = app.store.ensure_list(&name, now_millis()).await?;
+            let (id, created) = app
+                .store
+                .ensure_list(&name, now_millis(), &Actor::Cli)
+                .await?;
             if created {
                 outln!("created list `{name}` (id {id})")?;
             } else {

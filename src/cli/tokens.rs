@@ -5,6 +5,7 @@ use tabled::Tabled;
 
 use crate::access::Role;
 use crate::app::{App, NoCatalogue};
+use crate::domain::Actor;
 use crate::store::Millis;
 use crate::web::auth;
 
@@ -51,7 +52,8 @@ pub(super) fn time(ms: Option<Millis>) -> String {
 pub(super) async fn run(app: &App<NoCatalogue>, command: TokensCommand) -> anyhow::Result<()> {
     match command {
         TokensCommand::Create { name, role, staff } => {
-            let token = auth::create_token(&app.store, &name, role, staff.as_deref()).await?;
+            let token =
+                auth::create_token(&app.store, &name, role, staff.as_deref(), &Actor::Cli).await?;
             note!(
                 "created {role} token `{}`; it is shown only this once:",
                 name.trim()
@@ -79,7 +81,7 @@ pub(super) async fn run(app: &App<NoCatalogue>, command: TokensCommand) -> anyho
             }
         }
         TokensCommand::Revoke { name } => {
-            if app.store.revoke_api_token(&name).await? {
+            if app.store.revoke_api_token(&name, &Actor::Cli).await? {
                 outln!("revoked token `{name}`")?;
             } else {
                 anyhow::bail!("there is no token named `{name}` (see `willay tokens list`)");

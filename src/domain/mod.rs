@@ -1,5 +1,6 @@
 //! Domain types: values that can only be built valid.
 
+mod audit;
 mod email;
 mod language;
 mod list_name;
@@ -7,6 +8,9 @@ mod person;
 mod staff;
 mod status;
 
+pub use audit::{
+    Actor, ActorKind, AuditAction, AuditEntry, Detail, Subject, SubjectKind, UnknownAuditWord,
+};
 pub use email::{EmailAddress, EmailError};
 pub use language::LanguageTag;
 pub use list_name::{ListName, ListNameError};

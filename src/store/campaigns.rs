@@ -1,7 +1,8 @@
 //! Campaigns and their lifecycle.
 
-use crate::domain::CampaignStatus;
+use crate::domain::{Actor, AuditAction, AuditEntry, CampaignStatus, Detail, Subject};
 
+use super::audit::audit_in;
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A campaign to create.
@@ -80,8 +81,13 @@ pub(super) use campaigns_sql;
 const ONE_CAMPAIGN: &str = campaigns_sql!("", "", " WHERE c.id = $1");
 const ALL_CAMPAIGNS: &str = campaigns_sql!("", "", "");
 impl Store {
-    /// Creates a campaign (draft, or scheduled when a time is given).
-    pub async fn create_campaign(&self, new: &NewCampaign, now: Millis) -> Result<i64, StoreError> {
+    /// Creates a campaign (draft, or scheduled when a time is given) for `actor`.
+    pub async fn create_campaign(
+        &self,
+        new: &NewCampaign,
+        now: Millis,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
         let status = if new.scheduled_at.is_some() {
             CampaignStatus::Scheduled
         } else {
@@ -110,6 +116,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            let detail = Detail::default()
+                .word("status", status.as_str())
+                .count("lists", new.list_ids.len() as i64);
+            let entry = AuditEntry::new(actor, AuditAction::CampaignCreated, Some(Subject::campaign(id)));
+            audit_in!(tx, &entry.with(detail), now);
             tx.commit().await?;
             id
         });
@@ -168,12 +179,15 @@ impl Store {
     ///
     /// Scheduling sets the due time (`at`, default now). Cancelling marks every
     /// unsent delivery `skipped` in the same transaction, so no worker sends it.
+    /// The change is `actor`'s `action`, recorded with it.
     pub async fn transition_campaign(
         &self,
         id: i64,
         to: CampaignStatus,
         at: Option<Millis>,
         now: Millis,
+        actor: &Actor,
+        action: AuditAction,
     ) -> Result<Campaign, StoreError> {
         let current = self.campaign(id).await?;
         let from = current.status;
@@ -211,6 +225,13 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            }
+            if changed == 1 {
+                let detail = Detail::default()
+                    .word("from", from.as_str())
+                    .word("to", to.as_str());
+                let entry = AuditEntry::new(actor, action, Some(Subject::campaign(id)));
+                audit_in!(tx, &entry.with(detail), now);
             }
             tx.commit().await?;
             changed

@@ -1,8 +1,9 @@
 //! Subscriber lists.
 
-use crate::domain::ListName;
+use crate::domain::{Actor, AuditAction, AuditEntry, ListName, Subject};
 
-use super::{Millis, Store, StoreError, on_pool};
+use super::audit::audit_in;
+use super::{Millis, Store, StoreError, now_millis, on_pool};
 
 /// A list with its head count.
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -20,21 +21,29 @@ pub struct ListSummary {
 impl Store {
     /// Creates a list, or returns the id of the existing list of that name.
     ///
-    /// The boolean is true when the list was created now.
+    /// The boolean is true when the list was created now (by `actor`, recorded).
     pub async fn ensure_list(
         &self,
         name: &ListName,
         now: Millis,
+        actor: &Actor,
     ) -> Result<(i64, bool), StoreError> {
         let inserted: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar(
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO lists (name, created_at) VALUES ($1, $2) \
                  ON CONFLICT (name) DO NOTHING RETURNING id",
             )
             .bind(name.as_str())
             .bind(now)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                let entry = AuditEntry::new(actor, AuditAction::ListCreated, Some(Subject::list(id)));
+                audit_in!(tx, &entry, now);
+            }
+            tx.commit().await?;
+            id
         });
         match inserted {
             Some(id) => Ok((id, true)),
@@ -70,49 +79,59 @@ impl Store {
         Ok(lists)
     }
 
-    /// Gives list `id` a new name.
-    pub async fn rename_list(&self, id: i64, name: &ListName) -> Result<(), StoreError> {
-        let taken: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT id FROM lists WHERE name = $1 AND id <> $2")
-                .bind(name.as_str())
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        if taken.is_some() {
-            return Err(StoreError::ListExists(name.to_string()));
-        }
-        let renamed = on_pool!(self, pool => {
-            sqlx::query("UPDATE lists SET name = $2 WHERE id = $1")
-                .bind(id)
-                .bind(name.as_str())
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if renamed == 0 {
-            return Err(StoreError::UnknownListId(id));
-        }
-        Ok(())
-    }
-
-    /// Deletes list `id` and its memberships; the people stay. A list that
-    /// campaigns were sent to is kept, so each campaign can say whom it reached.
-    pub async fn delete_list(&self, id: i64) -> Result<(), StoreError> {
-        enum Outcome {
-            Deleted,
-            InUse,
-            Unknown,
-        }
-        let outcome = on_pool!(self, pool => {
+    /// Gives list `id` a new name (by `actor`, recorded).
+    pub async fn rename_list(
+        &self,
+        id: i64,
+        name: &ListName,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let now = now_millis();
+        let outcome: Result<(), StoreError> = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let used: Option<i64> =
-                sqlx::query_scalar("SELECT campaign_id FROM campaign_lists WHERE list_id = $1 LIMIT 1")
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM lists WHERE name = $1 AND id <> $2")
+                    .bind(name.as_str())
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
+            if taken.is_some() {
+                Err(StoreError::ListExists(name.to_string()))
+            } else {
+                let renamed = sqlx::query("UPDATE lists SET name = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if renamed == 0 {
+                    Err(StoreError::UnknownListId(id))
+                } else {
+                    let entry = AuditEntry::new(actor, AuditAction::ListRenamed, Some(Subject::list(id)));
+                    audit_in!(tx, &entry, now);
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+        });
+        outcome
+    }
+
+    /// Deletes list `id` and its memberships (by `actor`, recorded); the
+    /// people stay. A list that campaigns were sent to is kept, so each
+    /// campaign can say whom it reached.
+    pub async fn delete_list(&self, id: i64, actor: &Actor) -> Result<(), StoreError> {
+        let now = now_millis();
+        let outcome: Result<(), StoreError> = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let used: Option<i64> = sqlx::query_scalar(
+                "SELECT campaign_id FROM campaign_lists WHERE list_id = $1 LIMIT 1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if used.is_some() {
-                Outcome::InUse
+                Err(StoreError::ListInUse(id))
             } else {
                 sqlx::query("DELETE FROM memberships WHERE list_id = $1")
                     .bind(id)
@@ -123,14 +142,16 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                tx.commit().await?;
-                if deleted == 0 { Outcome::Unknown } else { Outcome::Deleted }
+                if deleted == 0 {
+                    Err(StoreError::UnknownListId(id))
+                } else {
+                    let entry = AuditEntry::new(actor, AuditAction::ListDeleted, Some(Subject::list(id)));
+                    audit_in!(tx, &entry, now);
+                    tx.commit().await?;
+                    Ok(())
+                }
             }
         });
-        match outcome {
-            Outcome::Deleted => Ok(()),
-            Outcome::InUse => Err(StoreError::ListInUse(id)),
-            Outcome::Unknown => Err(StoreError::UnknownListId(id)),
-        }
+        outcome
     }
 }

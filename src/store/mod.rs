@@ -5,6 +5,7 @@
 //! query once per backend so rows decode natively, without the `Any` driver's
 //! conversions.
 
+pub(crate) mod audit;
 mod campaigns;
 mod ledger;
 mod lists;
@@ -31,6 +32,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use audit::{AuditEvent, AuditFilter, AuditPage};
 pub use campaigns::{Campaign, NewCampaign};
 pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerCounts, Recipient};
 pub use lists::ListSummary;

@@ -2,8 +2,9 @@
 //! or by a worker that found the relay refusing every recipient for a reason
 //! about the sender.
 
-use crate::domain::CampaignStatus;
+use crate::domain::{Actor, AuditAction, AuditEntry, CampaignStatus, Detail, Subject};
 
+use super::audit::audit_in;
 use super::{Millis, Store, StoreError, on_pool};
 
 /// A retry as recorded in the ledger.
@@ -27,13 +28,15 @@ impl Store {
     /// Puts campaign `id`'s failed rows back in the queue with a fresh set of
     /// attempts, records the retry with `reason` and `requested_by`, and sets
     /// a `done` campaign running again (a paused one stays paused). A
-    /// cancelled campaign is refused: its rows are never sent.
+    /// cancelled campaign is refused: its rows are never sent. The audit log
+    /// names `actor` and the counts, never the reason (free text).
     pub async fn retry_failed(
         &self,
         id: i64,
         reason: &str,
         requested_by: &str,
         now: Millis,
+        actor: &Actor,
     ) -> Result<DeliveryRetry, StoreError> {
         let status = self.campaign(id).await?.status;
         if status == CampaignStatus::Cancelled {
@@ -88,6 +91,9 @@ impl Store {
             .bind(rows)
             .fetch_one(&mut *tx)
             .await?;
+            let detail = Detail::default().count("retry_id", retry_id).count("rows", rows);
+            let entry = AuditEntry::new(actor, AuditAction::CampaignRetried, Some(Subject::campaign(id)));
+            audit_in!(tx, &entry.with(detail), now);
             tx.commit().await?;
             retry
         });

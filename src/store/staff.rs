@@ -1,7 +1,8 @@
 //! Staff members, their password hashes and their one-time password links.
 
-use super::{Millis, Store, StoreError, on_pool};
-use crate::domain::Role;
+use super::audit::audit_in;
+use super::{Millis, Store, StoreError, now_millis, on_pool};
+use crate::domain::{Actor, AuditAction, AuditEntry, Detail, Role, Subject};
 
 /// A staff member as listed (never their password hash).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -41,23 +42,31 @@ macro_rules! select_member {
 }
 
 impl Store {
-    /// Adds a staff member; `Ok(None)` when the name is taken.
+    /// Adds a staff member (by `actor`); `Ok(None)` when the name is taken.
     pub async fn insert_staff(
         &self,
         name: &str,
         role: Role,
         now: Millis,
+        actor: &Actor,
     ) -> Result<Option<i64>, StoreError> {
         let id: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar(
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO staff (name, role, created_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (name) DO NOTHING RETURNING id",
             )
             .bind(name)
             .bind(role.as_str())
             .bind(now)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                let entry = AuditEntry::new(actor, AuditAction::StaffAdded, Some(Subject::staff(id)));
+                audit_in!(tx, &entry.with(Detail::default().word("role", role.as_str())), now);
+            }
+            tx.commit().await?;
+            id
         });
         Ok(id)
     }
@@ -106,11 +115,19 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a staff member with their tokens, sessions and links; false
-    /// when no one has that name.
-    pub async fn remove_staff(&self, name: &str) -> Result<bool, StoreError> {
+    /// Removes a staff member with their tokens, sessions and links (by
+    /// `actor`); false when no one has that name.
+    pub async fn remove_staff(&self, name: &str, actor: &Actor) -> Result<bool, StoreError> {
+        let now = now_millis();
         let removed = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let Some(id): Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Ok(false);
+            };
             // Explicit rather than relying on the cascades, which SQLite applies
             // only when foreign keys are enabled on the connection.
             for sql in [
@@ -126,6 +143,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            audit_in!(tx, &AuditEntry::new(actor, AuditAction::StaffRemoved, Some(Subject::staff(id))), now);
             tx.commit().await?;
             removed
         });
@@ -139,7 +157,9 @@ impl Store {
         &self,
         name: &str,
         role: Role,
+        actor: &Actor,
     ) -> Result<Option<Vec<String>>, StoreError> {
+        let now = now_millis();
         let revoked = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: Option<i64> = sqlx::query_scalar("UPDATE staff SET role = $2 WHERE name = $1 RETURNING id")
@@ -174,19 +194,25 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            let detail = Detail::default()
+                .word("role", role.as_str())
+                .count("tokens_revoked", revoked.len() as i64);
+            let entry = AuditEntry::new(actor, AuditAction::StaffRoleSet, Some(Subject::staff(id)));
+            audit_in!(tx, &entry.with(detail), now);
             tx.commit().await?;
             revoked
         });
         Ok(Some(revoked))
     }
 
-    /// Stores a one-time password link for staff member `staff_id`.
+    /// Stores a one-time password link for staff member `staff_id`, issued by `actor`.
     pub async fn insert_password_link(
         &self,
         staff_id: i64,
         token_hash: &[u8],
         now: Millis,
         expires_at: Millis,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -203,6 +229,8 @@ impl Store {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
+            let entry = AuditEntry::new(actor, AuditAction::PasswordLinkIssued, Some(Subject::staff(staff_id)));
+            audit_in!(tx, &entry, now);
             tx.commit().await?;
         });
         Ok(())
@@ -258,6 +286,10 @@ impl Store {
                 ] {
                     sqlx::query(sql).bind(id).execute(&mut *tx).await?;
                 }
+                // Holding the link is what proves who they are.
+                let actor = Actor::Staff { staff_id: id };
+                let entry = AuditEntry::new(&actor, AuditAction::PasswordSet, Some(Subject::staff(id)));
+                audit_in!(tx, &entry, now);
             }
             tx.commit().await?;
             id

@@ -1,8 +1,9 @@
 //! One person's record: read, changed and erased through the API, and created by self-service sign-up (double opt-in).
 
-use crate::domain::SubscriberStatus;
+use crate::domain::{Actor, AuditAction, AuditEntry, Detail, Subject, SubscriberStatus};
 use crate::unsubscribe::LinkKey;
 
+use super::audit::audit_in;
 use super::{Millis, NewSubscriber, Store, StoreError, on_pool};
 
 /// Where an address stands, as the public sign-up needs to know.
@@ -28,7 +29,8 @@ pub enum ConfirmOutcome {
 }
 
 impl Store {
-    /// Creates one subscriber in `status`, member of `list_ids`.
+    /// Creates one subscriber in `status`, member of `list_ids`, added by
+    /// `actor` (a visitor for the public sign-up form).
     ///
     /// `Ok(None)` when the address is already known (nothing changes).
     pub async fn create_subscriber(
@@ -38,6 +40,7 @@ impl Store {
         source: &str,
         list_ids: &[i64],
         now: Millis,
+        actor: &Actor,
     ) -> Result<Option<i64>, StoreError> {
         let id = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -71,6 +74,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                let detail = Detail::default()
+                    .word("status", status.as_str())
+                    .count("lists", list_ids.len() as i64);
+                let entry = AuditEntry::new(actor, AuditAction::SubscriberCreated, Some(Subject::subscriber(id)));
+                audit_in!(tx, &entry.with(detail), now);
             }
             tx.commit().await?;
             id
@@ -78,16 +86,19 @@ impl Store {
         Ok(id)
     }
 
-    /// Changes a subscriber's language and/or region.
+    /// Changes a subscriber's language and/or region, by `actor`. The log
+    /// says which fields changed, never their values (a region can point at a person).
     pub async fn update_subscriber_profile(
         &self,
         id: i64,
         language: Option<&str>,
         region: Option<&str>,
         now: Millis,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         let changed = on_pool!(self, pool => {
-            sqlx::query(
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
                 "UPDATE subscribers SET language = COALESCE($2, language), \
                  region = COALESCE($3, region), updated_at = $4 WHERE id = $1",
             )
@@ -95,9 +106,18 @@ impl Store {
             .bind(language)
             .bind(region)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if changed > 0 {
+                let detail = Detail::default()
+                    .count("language", i64::from(language.is_some()))
+                    .count("region", i64::from(region.is_some()));
+                let entry = AuditEntry::new(actor, AuditAction::SubscriberUpdated, Some(Subject::subscriber(id)));
+                audit_in!(tx, &entry.with(detail), now);
+            }
+            tx.commit().await?;
+            changed
         });
         if changed == 0 {
             return Err(StoreError::UnknownSubscriber(id));
@@ -114,18 +134,26 @@ impl Store {
         id: i64,
         source: &str,
         now: Millis,
+        actor: &Actor,
     ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
-            sqlx::query(
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
                 "UPDATE subscribers SET status = 'confirmed', consent_at = $2, consent_source = $3, \
                  updated_at = $2 WHERE id = $1 AND status = 'unconfirmed'",
             )
             .bind(id)
             .bind(now)
             .bind(source)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if changed > 0 {
+                let entry = AuditEntry::new(actor, AuditAction::SubscriberConfirmed, Some(Subject::subscriber(id)));
+                audit_in!(tx, &entry, now);
+            }
+            tx.commit().await?;
+            changed
         });
         Ok(changed > 0)
     }
@@ -134,8 +162,14 @@ impl Store {
     /// go; their ledger rows stay as anonymous counts, the ones not yet sent
     /// are skipped, and every stored error text of theirs is replaced.
     ///
-    /// Returns false when there was no such subscriber.
-    pub async fn delete_subscriber(&self, id: i64, now: Millis) -> Result<bool, StoreError> {
+    /// Returns false when there was no such subscriber. The audit log keeps
+    /// the id and who erased them, nothing else.
+    pub async fn delete_subscriber(
+        &self,
+        id: i64,
+        now: Millis,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let deleted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
@@ -170,6 +204,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if deleted > 0 {
+                let entry = AuditEntry::new(actor, AuditAction::SubscriberErased, Some(Subject::subscriber(id)));
+                audit_in!(tx, &entry, now);
+            }
             tx.commit().await?;
             deleted
         });

@@ -3,7 +3,9 @@
 use crate::domain::{EmailAddress, PersonName, Region, SubscriberStatus};
 use crate::unsubscribe::{LEGACY_LINKS_SETTING, LinkBinding, LinkKey, LinkRefused, LinkSent};
 
+use super::audit::audit_in;
 use super::{Millis, Store, StoreError, on_pool};
+use crate::domain::{Actor, AuditAction, AuditEntry, Subject};
 
 /// One row of an import: `None` where the file has no such column, so that
 /// importing a file of addresses and names keeps everyone's language and region.
@@ -349,7 +351,15 @@ impl Store {
     /// Marks a subscriber unsubscribed, crediting the campaigns that reached them.
     ///
     /// Returns false when they had already left (the click is idempotent).
-    pub async fn unsubscribe(&self, subscriber_id: i64, now: Millis) -> Result<bool, StoreError> {
+    /// `by` is the staff or command line that did it, recorded in the audit
+    /// log; `None` for the person's own click or a bounce, which the ledger
+    /// records already.
+    pub async fn unsubscribe(
+        &self,
+        subscriber_id: i64,
+        now: Millis,
+        by: Option<&Actor>,
+    ) -> Result<bool, StoreError> {
         let changed = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let changed = sqlx::query(
@@ -370,6 +380,10 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if let Some(actor) = by {
+                    let subject = Some(Subject::subscriber(subscriber_id));
+                    audit_in!(tx, &AuditEntry::new(actor, AuditAction::SubscriberUnsubscribed, subject), now);
+                }
             }
             tx.commit().await?;
             changed

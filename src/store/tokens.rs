@@ -1,7 +1,8 @@
 //! API tokens: created by `willay tokens create`, checked on every API call.
 
+use super::audit::audit_in;
 use super::{Millis, Store, StoreError, on_pool};
-use crate::domain::Role;
+use crate::domain::{Actor, AuditAction, AuditEntry, Detail, Role, Subject};
 
 /// A token as listed (never its secret, which is not stored).
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
@@ -34,6 +35,8 @@ pub struct StoredToken {
     /// What it may do.
     #[sqlx(try_from = "String")]
     pub role: Role,
+    /// The staff member it belongs to, if any.
+    pub staff_id: Option<i64>,
 }
 
 fn as_str<S: serde::Serializer>(role: &Role, serializer: S) -> Result<S::Ok, S::Error> {
@@ -56,14 +59,16 @@ pub struct NewToken<'a> {
 }
 
 impl Store {
-    /// Stores a new token; `Ok(None)` when the name is taken.
+    /// Stores a new token made by `actor`; `Ok(None)` when the name is taken.
     pub async fn insert_api_token(
         &self,
         token: &NewToken<'_>,
         now: Millis,
+        actor: &Actor,
     ) -> Result<Option<i64>, StoreError> {
         let id: Option<i64> = on_pool!(self, pool => {
-            sqlx::query_scalar(
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO api_tokens (name, selector, token_hash, role, staff_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
             )
@@ -73,8 +78,15 @@ impl Store {
             .bind(token.role.as_str())
             .bind(token.staff_id)
             .bind(now)
-            .fetch_optional(pool)
-            .await?
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = id {
+                let detail = Detail::default().word("role", token.role.as_str());
+                let entry = AuditEntry::new(actor, AuditAction::TokenCreated, Some(Subject::token(id)));
+                audit_in!(tx, &entry.with(detail), now);
+            }
+            tx.commit().await?;
+            id
         });
         Ok(id)
     }
@@ -85,7 +97,7 @@ impl Store {
         selector: &str,
     ) -> Result<Option<StoredToken>, StoreError> {
         let token: Option<StoredToken> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, token_hash AS hash, role FROM api_tokens WHERE selector = $1")
+            sqlx::query_as("SELECT id, name, token_hash AS hash, role, staff_id FROM api_tokens WHERE selector = $1")
                 .bind(selector)
                 .fetch_optional(pool)
                 .await?
@@ -121,12 +133,18 @@ impl Store {
         Ok(tokens)
     }
 
-    /// Deletes a token and, with it, every dashboard session it opened.
+    /// Deletes a token and, with it, every dashboard session it opened;
+    /// `actor` revoked it.
     ///
     /// Returns false when no token has that name.
-    pub async fn revoke_api_token(&self, name: &str) -> Result<bool, StoreError> {
+    pub async fn revoke_api_token(&self, name: &str, actor: &Actor) -> Result<bool, StoreError> {
+        let now = super::now_millis();
         let deleted = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?;
             // Explicit rather than relying on the cascade, which SQLite applies
             // only when foreign keys are enabled on the connection.
             sqlx::query(
@@ -140,6 +158,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if let (Some(id), 1..) = (id, deleted) {
+                let entry = AuditEntry::new(actor, AuditAction::TokenRevoked, Some(Subject::token(id)));
+                audit_in!(tx, &entry, now);
+            }
             tx.commit().await?;
             deleted
         });

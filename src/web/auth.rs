@@ -19,6 +19,7 @@ use super::i18n::PageText;
 use super::state::WebState;
 pub use crate::access::secret::{digest, random_text, same_secret};
 use crate::access::{AccountName, Area, Role};
+use crate::domain::{Actor, AuditAction, AuditEntry};
 use crate::store::{NewToken, Store, StoreError, StoredToken, WebSession, now_millis};
 
 const TOKEN_PREFIX: &str = "wly_";
@@ -60,12 +61,13 @@ pub enum TokenError {
 }
 
 /// Creates a token named `name` with `role`, held by staff member `staff`
-/// if given (whose role must cover it); returns the only copy of its text.
+/// if given (whose role must cover it), by `actor`; returns the only copy of its text.
 pub async fn create_token(
     store: &Store,
     name: &str,
     role: Role,
     staff: Option<&str>,
+    actor: &Actor,
 ) -> Result<String, TokenError> {
     let name = AccountName::parse(name).map_err(|_| TokenError::BadName)?;
     let staff_id = match staff {
@@ -94,7 +96,7 @@ pub async fn create_token(
         role,
         staff_id,
     };
-    match store.insert_api_token(&new, now_millis()).await? {
+    match store.insert_api_token(&new, now_millis(), actor).await? {
         Some(_) => Ok(token),
         None => Err(TokenError::NameTaken(name.to_string())),
     }
@@ -122,9 +124,20 @@ pub async fn authenticate(
     Ok(Some(stored))
 }
 
+/// Records a dashboard log-in refused for a token that is not one (or was
+/// revoked): with no id, and never the text typed.
+pub async fn token_log_in_refused(store: &Store) -> Result<(), StoreError> {
+    let entry = AuditEntry::new(&Actor::Visitor, AuditAction::LogInRefused, None);
+    store.record(&entry).await
+}
+
 /// An API caller authenticated by `Authorization: Bearer <token>`.
 #[derive(Debug, Clone)]
 pub struct ApiCaller {
+    /// The token's id: what the audit log names.
+    pub token_id: i64,
+    /// The staff member holding the token, if any.
+    pub staff_id: Option<i64>,
     /// The token's name (for logs; never the token).
     pub token_name: String,
     /// What the token may do.
@@ -132,6 +145,14 @@ pub struct ApiCaller {
 }
 
 impl ApiCaller {
+    /// Who acts through this call, as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::Token {
+            token_id: self.token_id,
+            staff_id: self.staff_id,
+        }
+    }
+
     /// The consent source recorded for people this caller adds through
     /// `channel`, e.g. `admin API (token ana-laptop)`: who vouched for consent.
     pub fn source(&self, channel: &str) -> String {
@@ -163,6 +184,8 @@ impl ApiCaller {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(Self {
+            token_id: token.id,
+            staff_id: token.staff_id,
             token_name: token.name,
             role: token.role,
         })

@@ -10,7 +10,11 @@ use crate::on_both_backends;
 
 async fn list(store: &Store, name: &str) -> i64 {
     let name = ListName::parse(name).unwrap();
-    store.ensure_list(&name, now_millis()).await.unwrap().0
+    store
+        .ensure_list(&name, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap()
+        .0
 }
 
 async fn campaign(store: &Store, name: &str, lists: &[i64], due: bool) -> i64 {
@@ -20,7 +24,10 @@ async fn campaign(store: &Store, name: &str, lists: &[i64], due: bool) -> i64 {
         list_ids: lists.to_vec(),
         scheduled_at: due.then(now_millis),
     };
-    store.create_campaign(&new, now_millis()).await.unwrap()
+    store
+        .create_campaign(&new, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap()
 }
 
 async fn the_overview_says_what_each_campaign_says(backend: Backend) {

@@ -91,12 +91,15 @@ async fn hard_bounces_fail_at_once_and_stop_later_mail(backend: Backend) {
     // The next campaign leaves the bounced addresses out.
     let next = t
         .app
-        .create_campaign(&willay::campaigns::CampaignRequest {
-            message_id: "agro-workers-rights".into(),
-            lists: vec![willay::domain::ListName::parse("everyone").unwrap()],
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
+        .create_campaign(
+            &willay::campaigns::CampaignRequest {
+                message_id: "agro-workers-rights".into(),
+                lists: vec![willay::domain::ListName::parse("everyone").unwrap()],
+                name: None,
+                at: Some(chrono::Utc::now()),
+            },
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     t.run_worker_with(fast_retries(5)).await;

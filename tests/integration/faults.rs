@@ -346,7 +346,12 @@ async fn until_idle_says_which_paused_campaigns_still_wait() {
         .await
         .unwrap();
     t.app
-        .change_campaign(later, willay::campaigns::CampaignAction::Pause, None)
+        .change_campaign(
+            later,
+            willay::campaigns::CampaignAction::Pause,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     let mut worker = Worker::spawn(&t, None, &[]);

@@ -45,7 +45,7 @@ async fn act_mid_send(
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     t.app
-        .change_campaign(campaign, action, None)
+        .change_campaign(campaign, action, None, &willay::domain::Actor::Cli)
         .await
         .expect("a running campaign can be paused or cancelled");
     let at_action = smtp.log_lines().len();
@@ -84,7 +84,12 @@ async fn pausing_stops_queued_sends_and_resuming_finishes(backend: Backend) {
     );
 
     t.app
-        .change_campaign(campaign, CampaignAction::Resume, None)
+        .change_campaign(
+            campaign,
+            CampaignAction::Resume,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     t.run_worker().await;
@@ -126,7 +131,12 @@ async fn a_cancelled_campaigns_rows_left_by_a_dead_worker_are_skipped(backend: B
     victim.0.kill().expect("SIGKILL the worker");
     victim.0.wait().unwrap();
     t.app
-        .change_campaign(campaign, CampaignAction::Cancel, None)
+        .change_campaign(
+            campaign,
+            CampaignAction::Cancel,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     let left = t.app.store.ledger_counts(campaign).await.unwrap();
@@ -145,7 +155,12 @@ async fn a_campaign_that_never_started_cannot_be_resumed(backend: Backend) {
     let campaign = scheduled_campaign(&t, 5).await;
     let refused = t
         .app
-        .change_campaign(campaign, CampaignAction::Resume, None)
+        .change_campaign(
+            campaign,
+            CampaignAction::Resume,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .expect_err("resume is for paused campaigns");
     assert!(

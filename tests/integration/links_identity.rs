@@ -176,6 +176,7 @@ async fn ids_are_never_reused(backend: Backend) {
                 "test",
                 &[],
                 now_millis(),
+                &willay::domain::Actor::Cli,
             )
             .await
             .unwrap()
@@ -184,10 +185,20 @@ async fn ids_are_never_reused(backend: Backend) {
     let first = create("uno@example.org").await;
     let newest = create("dos@example.org").await;
     // Erasing the person with the highest id is what gave hers away.
-    assert!(store.delete_subscriber(newest, now_millis()).await.unwrap());
+    assert!(
+        store
+            .delete_subscriber(newest, now_millis(), &willay::domain::Actor::Cli)
+            .await
+            .unwrap()
+    );
     let next = create("tres@example.org").await;
     assert!(next > newest, "new id {next} after erasing {newest}");
-    assert!(store.delete_subscriber(next, now_millis()).await.unwrap());
+    assert!(
+        store
+            .delete_subscriber(next, now_millis(), &willay::domain::Actor::Cli)
+            .await
+            .unwrap()
+    );
     // The import path too.
     t.import("email\ncuatro@example.org\n", "peru").await;
     let imported = store
@@ -332,6 +343,7 @@ async fn old_links_keep_working_through_the_migration(backend: Backend) {
             "test",
             &[],
             now_millis(),
+            &willay::domain::Actor::Cli,
         )
         .await
         .unwrap()
@@ -392,6 +404,7 @@ async fn a_complaint_about_an_earlier_holder_of_an_id_unsubscribes_nobody(backen
             "test",
             &[],
             now_millis(),
+            &willay::domain::Actor::Cli,
         )
         .await
         .unwrap()

@@ -49,15 +49,18 @@ async fn one_list_id_across_campaigns_and_a_feedback_id_per_campaign() {
     for lists in [&["sobrevivientes-huancavelica", "andes"][..], &["andes"]] {
         let campaign = t
             .app
-            .create_campaign(&willay::campaigns::CampaignRequest {
-                message_id: "survivor-rights".into(),
-                lists: lists
-                    .iter()
-                    .map(|l| willay::domain::ListName::parse(l).unwrap())
-                    .collect(),
-                name: None,
-                at: Some(chrono::Utc::now()),
-            })
+            .create_campaign(
+                &willay::campaigns::CampaignRequest {
+                    message_id: "survivor-rights".into(),
+                    lists: lists
+                        .iter()
+                        .map(|l| willay::domain::ListName::parse(l).unwrap())
+                        .collect(),
+                    name: None,
+                    at: Some(chrono::Utc::now()),
+                },
+                &willay::domain::Actor::Cli,
+            )
             .await
             .unwrap();
         campaigns.push(campaign.id);

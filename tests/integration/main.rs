@@ -1,5 +1,6 @@
 //! willay's integration tests: real databases, a real SMTP server, the real binary.
 
+mod audit;
 mod binary;
 mod campaign_progress;
 mod cli;

@@ -389,12 +389,15 @@ async fn poisoned_campaign(t: &TestApp, poison: &str) -> (i64, willay::store::Ca
     assert_eq!(execute_sql(db_url, poison, ana).await, 1);
     let campaign = t
         .app
-        .create_campaign(&willay::campaigns::CampaignRequest {
-            message_id: "survivor-rights".into(),
-            lists: vec![willay::domain::ListName::parse("t").unwrap()],
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
+        .create_campaign(
+            &willay::campaigns::CampaignRequest {
+                message_id: "survivor-rights".into(),
+                lists: vec![willay::domain::ListName::parse("t").unwrap()],
+                name: None,
+                at: Some(chrono::Utc::now()),
+            },
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     (ana, campaign)

@@ -99,12 +99,15 @@ pub fn message_id_counts(smtp: &SmtpServer) -> HashMap<String, usize> {
 pub async fn scheduled_campaign(t: &TestApp, people: usize) -> i64 {
     t.import(&people_csv(people), "everyone").await;
     t.app
-        .create_campaign(&willay::campaigns::CampaignRequest {
-            message_id: "survivor-rights".into(),
-            lists: vec![willay::domain::ListName::parse("everyone").unwrap()],
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
+        .create_campaign(
+            &willay::campaigns::CampaignRequest {
+                message_id: "survivor-rights".into(),
+                lists: vec![willay::domain::ListName::parse("everyone").unwrap()],
+                name: None,
+                at: Some(chrono::Utc::now()),
+            },
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap()
         .id

@@ -329,6 +329,7 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
         &t.app.settings.public_url,
         &rosa,
         Role::Manager,
+        &willay::domain::Actor::Cli,
     )
     .await
     .unwrap();

@@ -156,6 +156,7 @@ pub async fn list_campaigns(
         (status = 422, description = "unknown message or list, or no list", body = ErrorBody)))]
 pub async fn create_campaign(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Body(body): Body<NewCampaignBody>,
 ) -> Result<(StatusCode, Json<CampaignChanged>), ApiError> {
     let lists = body
@@ -172,7 +173,7 @@ pub async fn create_campaign(
     };
     let (campaign, fallbacks) = state
         .app
-        .create_campaign_checked(&request, body.strict)
+        .create_campaign_checked(&request, body.strict, &caller.actor())
         .await?;
     tracing::info!(
         campaign_id = campaign.id,
@@ -196,11 +197,14 @@ pub async fn show_campaign(
 
 async fn act(
     state: &WebState,
+    caller: &ApiCaller,
     id: i64,
     action: CampaignAction,
-    at: Option<DateTime<Utc>>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    let campaign = state.app.change_campaign(id, action, at).await?;
+    let campaign = state
+        .app
+        .change_campaign(id, action, None, &caller.actor())
+        .await?;
     tracing::info!(campaign_id = id, status = %campaign.status, "campaign changed through the API");
     Ok(Json(changed(state, campaign).await?))
 }
@@ -216,12 +220,13 @@ async fn act(
         (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
 pub async fn schedule(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
     OptionalBody(body): OptionalBody<ScheduleBody>,
 ) -> Result<Json<CampaignChanged>, ApiError> {
     let (campaign, fallbacks) = state
         .app
-        .schedule_campaign_checked(id, body.at, body.strict)
+        .schedule_campaign_checked(id, body.at, body.strict, &caller.actor())
         .await?;
     tracing::info!(campaign_id = id, status = %campaign.status, "campaign changed through the API");
     Ok(Json(with_fallbacks(&state, campaign, fallbacks).await?))
@@ -234,9 +239,10 @@ pub async fn schedule(
         (status = 409, description = "not running", body = ErrorBody)))]
 pub async fn pause(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, id, CampaignAction::Pause, None).await
+    act(&state, &caller, id, CampaignAction::Pause).await
 }
 
 /// Resumes a paused campaign.
@@ -246,9 +252,10 @@ pub async fn pause(
         (status = 409, description = "not paused", body = ErrorBody)))]
 pub async fn resume(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, id, CampaignAction::Resume, None).await
+    act(&state, &caller, id, CampaignAction::Resume).await
 }
 
 /// Cancels a campaign: unsent messages are never sent.
@@ -258,9 +265,10 @@ pub async fn resume(
         (status = 409, description = "already finished or cancelled", body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
 ) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, id, CampaignAction::Cancel, None).await
+    act(&state, &caller, id, CampaignAction::Cancel).await
 }
 
 /// Why failed messages are retried; the whole body is optional.
@@ -300,7 +308,12 @@ pub async fn retry(
 ) -> Result<Json<RetriedView>, ApiError> {
     let retried = state
         .app
-        .retry_failed(id, &body.reason, &caller.source("admin API"))
+        .retry_failed(
+            id,
+            &body.reason,
+            &caller.source("admin API"),
+            &caller.actor(),
+        )
         .await?;
     Ok(Json(RetriedView {
         campaign: campaign_view(&state, retried.campaign).await?,

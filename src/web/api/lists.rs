@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use super::extract::{Body, Id};
 use super::responses::JsonBodyRefused;
 use crate::domain::ListName;
+use crate::web::auth::ApiCaller;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::state::WebState;
 
@@ -25,12 +26,17 @@ pub struct ListRename {
         (status = 422, body = ErrorBody)))]
 pub async fn rename_list(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
     Body(body): Body<ListRename>,
 ) -> Result<StatusCode, ApiError> {
     let name = ListName::parse(&body.name)
         .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
-    state.app.store.rename_list(id, &name).await?;
+    state
+        .app
+        .store
+        .rename_list(id, &name, &caller.actor())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -41,8 +47,9 @@ pub async fn rename_list(
         (status = 409, description = "campaigns were sent to this list", body = ErrorBody)))]
 pub async fn delete_list(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    state.app.store.delete_list(id).await?;
+    state.app.store.delete_list(id, &caller.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,6 +8,7 @@
 //! answer in plain text (a query or body that does not parse, a body too
 //! large, a method the route does not have).
 
+pub(super) mod audit;
 pub(super) mod campaigns;
 mod extract;
 mod guard;
@@ -41,8 +42,10 @@ pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// relative to `/api`.
 fn areas() -> Vec<(Area, OpenApiRouter<WebState>)> {
     use self::{
-        campaigns as c, lists as l, messages as m, reach as r, search as q, subscribers as s,
+        audit as a, campaigns as c, lists as l, messages as m, reach as r, search as q,
+        subscribers as s,
     };
+    let staff = OpenApiRouter::new().routes(routes!(a::audit_log));
     let audience = OpenApiRouter::new()
         .routes(routes!(s::list_lists, s::create_list))
         .routes(routes!(l::rename_list, l::delete_list))
@@ -69,6 +72,7 @@ fn areas() -> Vec<(Area, OpenApiRouter<WebState>)> {
         .routes(routes!(r::reach))
         .routes(routes!(r::reach_daily));
     vec![
+        (Area::Staff, staff),
         (Area::Audience, audience),
         (Area::Messages, messages),
         (Area::Campaigns, campaigns),

@@ -60,11 +60,16 @@ pub async fn list_lists(State(state): State<WebState>) -> Result<Json<Vec<ListVi
         (status = 422, body = ErrorBody)))]
 pub async fn create_list(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Body(body): Body<NewList>,
 ) -> Result<(StatusCode, Json<ListView>), ApiError> {
     let name = ListName::parse(&body.name)
         .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
-    let (id, created) = state.app.store.ensure_list(&name, now_millis()).await?;
+    let (id, created) = state
+        .app
+        .store
+        .ensure_list(&name, now_millis(), &caller.actor())
+        .await?;
     if !created {
         return Err(ApiError::conflict(
             "list_exists",
@@ -216,7 +221,14 @@ pub async fn create_subscriber(
     let id = state
         .app
         .store
-        .create_subscriber(&person, status, &source, &list_ids, now_millis())
+        .create_subscriber(
+            &person,
+            status,
+            &source,
+            &list_ids,
+            now_millis(),
+            &caller.actor(),
+        )
         .await?
         .ok_or_else(|| {
             ApiError::conflict(
@@ -252,6 +264,7 @@ pub async fn update_subscriber(
     Body(patch): Body<SubscriberPatch>,
 ) -> Result<Json<SubscriberView>, ApiError> {
     let store = &state.app.store;
+    let actor = caller.actor();
     let current = store.subscriber(id).await?;
     let language = patch.language.as_deref().map(language).transpose()?;
     let region = patch
@@ -269,11 +282,11 @@ pub async fn update_subscriber(
         match target {
             _ if target == current.status => {}
             SubscriberStatus::Unsubscribed => {
-                store.unsubscribe(id, now).await?;
+                store.unsubscribe(id, now, Some(&actor)).await?;
             }
             SubscriberStatus::Confirmed => {
                 let source = caller.source("admin API");
-                if !store.confirm_by_admin(id, &source, now).await? {
+                if !store.confirm_by_admin(id, &source, now, &actor).await? {
                     return Err(ApiError::conflict(
                         "status_conflict",
                         format!(
@@ -293,7 +306,7 @@ pub async fn update_subscriber(
     }
     if language.is_some() || region.is_some() {
         store
-            .update_subscriber_profile(id, language.as_deref(), region.as_deref(), now)
+            .update_subscriber_profile(id, language.as_deref(), region.as_deref(), now, &actor)
             .await?;
     }
     Ok(Json(view(&state, id).await?))
@@ -307,9 +320,14 @@ pub async fn update_subscriber(
     responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn delete_subscriber(
     State(state): State<WebState>,
+    caller: ApiCaller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    if state.app.store.delete_subscriber(id, now_millis()).await? {
+    let store = &state.app.store;
+    if store
+        .delete_subscriber(id, now_millis(), &caller.actor())
+        .await?
+    {
         tracing::info!(subscriber_id = id, "subscriber erased");
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -372,7 +390,7 @@ pub async fn import_subscribers(
     let source = caller.source("API upload");
     let report = state
         .app
-        .import_subscribers_off_runtime(csv, &source, list.as_ref(), status)
+        .import_subscribers_off_runtime(csv, &source, &caller.actor(), list.as_ref(), status)
         .await?;
     let notes = |notes: Vec<crate::import::LineNote>| {
         notes

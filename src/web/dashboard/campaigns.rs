@@ -174,7 +174,11 @@ pub(super) async fn act(
     let action = match action.as_str() {
         "retry" => {
             let by = format!("dashboard (token {})", staff.session.token_name);
-            return match state.app.retry_failed(id, &form.reason, &by).await {
+            return match state
+                .app
+                .retry_failed(id, &form.reason, &by, &staff.session.actor())
+                .await
+            {
                 Ok(_) => Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response(),
                 Err(error) => failed(&state, &staff, error),
             };
@@ -198,7 +202,11 @@ pub(super) async fn act(
         Ok(at) => at,
         Err(error) => return failed(&state, &staff, error),
     };
-    match state.app.change_campaign(id, action, at).await {
+    match state
+        .app
+        .change_campaign(id, action, at, &staff.session.actor())
+        .await
+    {
         Ok(_) => {
             tracing::info!(campaign_id = id, token = %staff.session.token_name, "campaign changed from the dashboard");
             Redirect::to(&format!("/dashboard/campaigns/{id}")).into_response()
@@ -350,7 +358,11 @@ pub(super) async fn create(
         name: Some(form.name),
         at,
     };
-    match state.app.create_campaign(&request).await {
+    match state
+        .app
+        .create_campaign(&request, &staff.session.actor())
+        .await
+    {
         Ok(campaign) => {
             tracing::info!(campaign_id = campaign.id, token = %staff.session.token_name, "campaign created from the dashboard");
             Redirect::to(&format!("/dashboard/campaigns/{}", campaign.id)).into_response()

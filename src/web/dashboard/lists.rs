@@ -105,6 +105,7 @@ async fn change(
     }
     let result: Result<&str, ApiError> = async {
         let store = &state.app.store;
+        let actor = staff.session.actor();
         let name = || {
             ListName::parse(&form.name)
                 .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))
@@ -119,18 +120,18 @@ async fn change(
         match (action, id) {
             ("create", None) => {
                 let name = name()?;
-                let (_, created) = store.ensure_list(&name, now_millis()).await?;
+                let (_, created) = store.ensure_list(&name, now_millis(), &actor).await?;
                 if !created {
                     return Err(crate::store::StoreError::ListExists(name.to_string()).into());
                 }
                 Ok("created")
             }
             ("rename", Some(id)) => {
-                store.rename_list(id, &name()?).await?;
+                store.rename_list(id, &name()?, &actor).await?;
                 Ok("renamed")
             }
             ("delete", Some(id)) if form.confirm == "yes" => {
-                store.delete_list(id).await?;
+                store.delete_list(id, &actor).await?;
                 Ok("deleted")
             }
             ("delete", Some(_)) => Err(ApiError::invalid(

@@ -122,6 +122,10 @@ pub(super) async fn login(
                 "dash-login-refused-token"
             };
             tracing::info!(by_password, "dashboard log-in refused");
+            // `staff::log_in` records a refused password itself, with the staff id.
+            if !by_password && let Err(error) = auth::token_log_in_refused(store).await {
+                return login_failed(&t, error);
+            }
             let status = StatusCode::UNAUTHORIZED;
             return login_form(&state, &t, &headers, status, Some(refusal));
         }
@@ -178,7 +182,12 @@ pub(super) async fn logout(
     if !staff.csrf_ok(&form.csrf) {
         return forged(&t, Some(&staff));
     }
-    if let Err(error) = state.app.store.delete_session(&staff.id_hash).await {
+    if let Err(error) = state
+        .app
+        .store
+        .delete_session(&staff.id_hash, &staff.session.actor())
+        .await
+    {
         return failed(&state, &staff, error);
     }
     let mut response = Redirect::to("/login").into_response();

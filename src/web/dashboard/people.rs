@@ -207,13 +207,20 @@ async fn act_on(
         let id = person_id(id)?;
         let store = &state.app.store;
         let now = now_millis();
+        let actor = staff.session.actor();
         store.subscriber(id).await?;
         match action {
             "profile" => {
                 let language = subscribers::language(&form.language)?;
                 let region = Region::parse(&form.region).map_err(subscribers::too_long)?;
                 store
-                    .update_subscriber_profile(id, Some(&language), Some(region.as_str()), now)
+                    .update_subscriber_profile(
+                        id,
+                        Some(&language),
+                        Some(region.as_str()),
+                        now,
+                        &actor,
+                    )
                     .await?;
                 tracing::info!(
                     subscriber_id = id,
@@ -221,14 +228,14 @@ async fn act_on(
                 );
             }
             "unsubscribe" => {
-                store.unsubscribe(id, now).await?;
+                store.unsubscribe(id, now, Some(&actor)).await?;
                 tracing::info!(
                     subscriber_id = id,
                     "subscriber unsubscribed from the dashboard"
                 );
             }
             "erase" if form.confirm == "yes" => {
-                store.delete_subscriber(id, now).await?;
+                store.delete_subscriber(id, now, &actor).await?;
                 tracing::info!(subscriber_id = id, "subscriber erased from the dashboard");
                 return Ok("/dashboard/subscribers?erased=true".to_owned());
             }

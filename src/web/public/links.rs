@@ -300,7 +300,7 @@ pub(super) async fn unsubscribe(
     match state
         .app
         .store
-        .unsubscribe(link.subscriber_id, now_millis())
+        .unsubscribe(link.subscriber_id, now_millis(), None)
         .await
     {
         Ok(changed) => {

@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::{Page, PageQuery, notice, server_error};
-use crate::domain::{EmailAddress, LanguageTag, ListName, PersonName, Region, SubscriberStatus};
+use crate::domain::{
+    Actor, EmailAddress, LanguageTag, ListName, PersonName, Region, SubscriberStatus,
+};
 use crate::store::{NewSubscriber, StoreError, now_millis};
 use crate::web::auth::{self, FORM_COOKIE};
 use crate::web::confirm::{ConfirmToken, ConfirmationMail};
@@ -229,7 +231,14 @@ async fn sign_up(
     let store = &state.app.store;
     let now = now_millis();
     let created = store
-        .create_subscriber(&person, SubscriberStatus::Unconfirmed, "web form", &[], now)
+        .create_subscriber(
+            &person,
+            SubscriberStatus::Unconfirmed,
+            "web form",
+            &[],
+            now,
+            &Actor::Visitor,
+        )
         .await?;
     let (id, worth_mailing) = match created {
         Some(id) => (id, true),

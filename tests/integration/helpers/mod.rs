@@ -252,10 +252,14 @@ impl TestApp {
 /// the one import every harness (`TestApp`, `web::WebTest`) uses.
 pub async fn import_confirmed(app: &App, csv: &str, list: &str) -> ImportReport {
     let list = ListName::parse(list).unwrap();
-    app.store.ensure_list(&list, now_millis()).await.unwrap();
+    app.store
+        .ensure_list(&list, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap();
     app.import_subscribers(
         csv.as_bytes(),
         "test.csv",
+        &willay::domain::Actor::Cli,
         Some(&list),
         SubscriberStatus::Confirmed,
         |_, _| {},

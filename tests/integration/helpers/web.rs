@@ -70,9 +70,15 @@ impl WebTest {
             web::router(state.clone()),
             shutdown.clone(),
         ));
-        let token = web::auth::create_token(&app.store, "test-runner", Role::Admin, None)
-            .await
-            .unwrap();
+        let token = web::auth::create_token(
+            &app.store,
+            "test-runner",
+            Role::Admin,
+            None,
+            &willay::domain::Actor::Cli,
+        )
+        .await
+        .unwrap();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

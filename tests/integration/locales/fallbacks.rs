@@ -201,7 +201,11 @@ async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
         people: 2,
         broken: vec![],
     }];
-    let refused = match t.app.create_campaign_checked(&request, true).await {
+    let refused = match t
+        .app
+        .create_campaign_checked(&request, true, &willay::domain::Actor::Cli)
+        .await
+    {
         Err(ScheduleError::Refused(refused)) => refused,
         other => panic!("expected a refusal, got {other:?}"),
     };
@@ -224,7 +228,7 @@ async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
 
     let (campaign, fallbacks) = t
         .app
-        .create_campaign_checked(&request, false)
+        .create_campaign_checked(&request, false, &willay::domain::Actor::Cli)
         .await
         .unwrap();
     assert_eq!(campaign.status, CampaignStatus::Scheduled);
@@ -238,12 +242,13 @@ async fn strict_refusal_is_a_typed_error_for_the_api(backend: Backend) {
                 ..request.clone()
             },
             false,
+            &willay::domain::Actor::Cli,
         )
         .await
         .unwrap()
         .0;
     assert!(matches!(
-        t.app.schedule_campaign_checked(draft.id, None, true).await,
+        t.app.schedule_campaign_checked(draft.id, None, true, &willay::domain::Actor::Cli).await,
         Err(ScheduleError::Refused(FallbackRefused { campaign_id, .. })) if campaign_id == Some(draft.id)
     ));
     assert_eq!(

@@ -20,7 +20,7 @@ async fn unsubscribed_and_cancelled_people_are_not_mailed(backend: Backend) {
     assert!(
         t.app
             .store
-            .unsubscribe(token.subscriber_id, willay::store::now_millis())
+            .unsubscribe(token.subscriber_id, willay::store::now_millis(), None)
             .await
             .unwrap()
     );
@@ -40,7 +40,12 @@ async fn unsubscribed_and_cancelled_people_are_not_mailed(backend: Backend) {
     let cancelled = campaign_to(&t, "sterilisation-justice", &["peru"]).await;
     let campaign = t
         .app
-        .change_campaign(cancelled, CampaignAction::Cancel, None)
+        .change_campaign(
+            cancelled,
+            CampaignAction::Cancel,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     assert_eq!(campaign.status, CampaignStatus::Cancelled);
@@ -49,7 +54,12 @@ async fn unsubscribed_and_cancelled_people_are_not_mailed(backend: Backend) {
     // Done campaigns cannot be resumed: the lifecycle refuses with a precise error.
     let err = t
         .app
-        .change_campaign(first, CampaignAction::Resume, None)
+        .change_campaign(
+            first,
+            CampaignAction::Resume,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -72,7 +82,7 @@ async fn a_paused_campaign_waits_and_resumes_where_it_stopped(backend: Backend) 
         .unwrap();
     assert_eq!(started, [(id, 7)]);
     t.app
-        .change_campaign(id, CampaignAction::Pause, None)
+        .change_campaign(id, CampaignAction::Pause, None, &willay::domain::Actor::Cli)
         .await
         .unwrap();
     assert_eq!(
@@ -82,7 +92,12 @@ async fn a_paused_campaign_waits_and_resumes_where_it_stopped(backend: Backend) 
     );
     assert_eq!(t.app.store.ledger_counts(id).await.unwrap().pending, 7);
     t.app
-        .change_campaign(id, CampaignAction::Resume, None)
+        .change_campaign(
+            id,
+            CampaignAction::Resume,
+            None,
+            &willay::domain::Actor::Cli,
+        )
         .await
         .unwrap();
     assert_eq!(t.run_worker().await.sent, 7);

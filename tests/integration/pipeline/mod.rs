@@ -188,12 +188,15 @@ fn assert_message(mail: &Received, locale: &str, name: &str, sent_between: (i64,
 
 async fn campaign_to(t: &TestApp, message: &str, lists: &[&str]) -> i64 {
     t.app
-        .create_campaign(&CampaignRequest {
-            message_id: message.into(),
-            lists: lists.iter().map(|l| ListName::parse(l).unwrap()).collect(),
-            name: None,
-            at: Some(chrono::Utc::now()),
-        })
+        .create_campaign(
+            &CampaignRequest {
+                message_id: message.into(),
+                lists: lists.iter().map(|l| ListName::parse(l).unwrap()).collect(),
+                name: None,
+                at: Some(chrono::Utc::now()),
+            },
+            &willay::domain::Actor::Cli,
+        )
         .await
         .expect("campaign created")
         .id

@@ -14,6 +14,7 @@ use crate::on_both_backends;
 
 /// Which roles each route lets in (the table); every other role gets 403.
 const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/api/audit", "admin"),
     ("GET", "/api/lists", "admin manager"),
     ("POST", "/api/lists", "admin manager"),
     ("PATCH", "/api/lists/{id}", "admin manager"),
@@ -48,9 +49,10 @@ async fn each_role_reaches_exactly_its_routes(backend: Backend) {
     let mut tokens = Vec::new();
     for role in Role::ALL {
         let name = format!("{role}-token");
-        let token = web::auth::create_token(&t.app.store, &name, role, None)
-            .await
-            .unwrap();
+        let token =
+            web::auth::create_token(&t.app.store, &name, role, None, &willay::domain::Actor::Cli)
+                .await
+                .unwrap();
         tokens.push((role, token));
     }
 

@@ -30,9 +30,15 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
     let (status, _) = t.get("/api/lists").await;
     assert_eq!(status, StatusCode::OK);
 
-    let second = web::auth::create_token(&t.app.store, "to-revoke", Role::Admin, None)
-        .await
-        .unwrap();
+    let second = web::auth::create_token(
+        &t.app.store,
+        "to-revoke",
+        Role::Admin,
+        None,
+        &willay::domain::Actor::Cli,
+    )
+    .await
+    .unwrap();
     let ok = t
         .client
         .get(&lists)
@@ -41,7 +47,13 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
-    assert!(t.app.store.revoke_api_token("to-revoke").await.unwrap());
+    assert!(
+        t.app
+            .store
+            .revoke_api_token("to-revoke", &willay::domain::Actor::Cli)
+            .await
+            .unwrap()
+    );
     let response = t
         .client
         .get(&lists)
@@ -56,7 +68,14 @@ async fn the_api_needs_a_valid_unrevoked_token(backend: Backend) {
     let listed = format!("{:?}", t.app.store.api_tokens().await.unwrap());
     assert!(!listed.contains(&t.token), "{listed}");
     assert!(matches!(
-        web::auth::create_token(&t.app.store, "test-runner", Role::Admin, None).await,
+        web::auth::create_token(
+            &t.app.store,
+            "test-runner",
+            Role::Admin,
+            None,
+            &willay::domain::Actor::Cli
+        )
+        .await,
         Err(web::auth::TokenError::NameTaken(_))
     ));
 }
@@ -92,12 +111,24 @@ async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
             }
         }
     }
-    assert_eq!(documented.len(), 19, "{documented:?}");
+    assert_eq!(documented.len(), 20, "{documented:?}");
 
-    let revoked = web::auth::create_token(&t.app.store, "revoked", Role::Admin, None)
-        .await
-        .unwrap();
-    assert!(t.app.store.revoke_api_token("revoked").await.unwrap());
+    let revoked = web::auth::create_token(
+        &t.app.store,
+        "revoked",
+        Role::Admin,
+        None,
+        &willay::domain::Actor::Cli,
+    )
+    .await
+    .unwrap();
+    assert!(
+        t.app
+            .store
+            .revoke_api_token("revoked", &willay::domain::Actor::Cli)
+            .await
+            .unwrap()
+    );
     for (method, path) in &documented {
         let url = t.url(
             &path

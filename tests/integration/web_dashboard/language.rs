@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use regex::Regex;
 use willay::access::staff;
 use willay::access::{AccountName, Role};
+use willay::domain::Actor;
 use willay::web;
 
 use super::password::log_in_as;
@@ -87,13 +88,15 @@ async fn every_dashboard_page_is_in_spanish_by_default(backend: Backend) {
         &t.app.settings.public_url,
         &AccountName::parse("ana").unwrap(),
         Role::Manager,
+        &Actor::Cli,
     )
     .await
     .unwrap();
     let session = session_of(&t).await;
-    let analyst = web::auth::create_token(&t.app.store, "mirador", Role::Analyst, None)
-        .await
-        .unwrap();
+    let analyst =
+        web::auth::create_token(&t.app.store, "mirador", Role::Analyst, None, &Actor::Cli)
+            .await
+            .unwrap();
     let response = log_in(&t, &analyst).await;
     let (analyst, _) = set_cookie(response.headers(), "willay_session").unwrap();
 
@@ -216,9 +219,15 @@ async fn staff_choose_their_language_and_keep_it(backend: Backend) {
 
     let store = &t.app.store;
     let ana = AccountName::parse("ana").unwrap();
-    let link = staff::add(store, &t.app.settings.public_url, &ana, Role::Manager)
-        .await
-        .unwrap();
+    let link = staff::add(
+        store,
+        &t.app.settings.public_url,
+        &ana,
+        Role::Manager,
+        &Actor::Cli,
+    )
+    .await
+    .unwrap();
     let password = "wayra pacha llaqta 1990";
     let response = t.client.get(t.url(link.url.path())).send().await.unwrap();
     let (cookie, _) = set_cookie(response.headers(), "willay_form").unwrap();

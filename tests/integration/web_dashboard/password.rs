@@ -50,9 +50,15 @@ async fn rosa_sets_her_password_and_logs_in_as_a_manager(backend: Backend) {
     let store = &t.app.store;
     let public_url = &t.app.settings.public_url;
     let rosa = AccountName::parse("rosa").unwrap();
-    let link = staff::add(store, public_url, &rosa, Role::Manager)
-        .await
-        .unwrap();
+    let link = staff::add(
+        store,
+        public_url,
+        &rosa,
+        Role::Manager,
+        &willay::domain::Actor::Cli,
+    )
+    .await
+    .unwrap();
     let path = link.url.path().to_owned();
     assert!(path.starts_with("/staff/password/"), "{path}");
 
@@ -116,7 +122,10 @@ async fn rosa_sets_her_password_and_logs_in_as_a_manager(backend: Backend) {
     assert!(body.contains("rosa"), "signed in as rosa: {body}");
 
     // A new role ends her sessions: the next page asks her to log in again.
-    store.set_staff_role("rosa", Role::Analyst).await.unwrap();
+    store
+        .set_staff_role("rosa", Role::Analyst, &willay::domain::Actor::Cli)
+        .await
+        .unwrap();
     let (status, _) = get_page(&t, &session, "/dashboard").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let response = log_in_as(&t, "rosa", chosen).await;

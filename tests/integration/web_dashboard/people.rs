@@ -158,6 +158,24 @@ async fn a_manager_looks_after_a_person_in_the_browser(backend: Backend) {
     let (status, gone) = get_page(&t, &session, &link).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(gone.contains("No existe esa persona"), "{gone}");
+
+    // Each change is in the audit log, by the session's token, about her id.
+    let filter = willay::store::AuditFilter {
+        subject_id: Some(juana),
+        ..Default::default()
+    };
+    let mut events = t.app.store.audit_events(&filter).await.unwrap().events;
+    events.reverse();
+    let done: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        done,
+        [
+            "subscriber.update",
+            "subscriber.unsubscribe",
+            "subscriber.erase"
+        ]
+    );
+    assert!(events.iter().all(|e| e.actor_token_id.is_some()));
 }
 
 on_both_backends!(a_manager_looks_after_a_person_in_the_browser);

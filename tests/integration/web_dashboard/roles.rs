@@ -30,9 +30,15 @@ async fn each_role_sees_exactly_its_pages(backend: Backend) {
     t.import(PEOPLE, "peru").await;
     t.campaign_due_now("survivor-rights").await;
     for role in Role::ALL {
-        let token = web::auth::create_token(&t.app.store, &format!("{role}-token"), role, None)
-            .await
-            .unwrap();
+        let token = web::auth::create_token(
+            &t.app.store,
+            &format!("{role}-token"),
+            role,
+            None,
+            &willay::domain::Actor::Cli,
+        )
+        .await
+        .unwrap();
         let response = log_in(&t, &token).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{role}");
         let (session, _) = set_cookie(response.headers(), "willay_session").unwrap();

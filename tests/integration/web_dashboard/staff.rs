@@ -178,7 +178,13 @@ async fn staff_log_in_create_a_campaign_and_log_out(backend: Backend) {
     // Revoking the token ends its other sessions at once.
     let session = session_of(&t).await;
     assert_eq!(get_page(&t, &session, "/dashboard").await.0, StatusCode::OK);
-    assert!(t.app.store.revoke_api_token("test-runner").await.unwrap());
+    assert!(
+        t.app
+            .store
+            .revoke_api_token("test-runner", &willay::domain::Actor::Cli)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         get_page(&t, &session, "/dashboard").await.0,
         StatusCode::SEE_OTHER

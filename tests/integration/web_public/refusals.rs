@@ -68,7 +68,11 @@ async fn forged_and_invalid_sign_ups_are_refused(backend: Backend) {
     // was a 422 "That list does not exist", which told anyone which lists
     // exist), and nobody is stored or mailed for it.
     let peru = willay::domain::ListName::parse("peru").unwrap();
-    t.app.store.ensure_list(&peru, now_millis()).await.unwrap();
+    t.app
+        .store
+        .ensure_list(&peru, now_millis(), &willay::domain::Actor::Cli)
+        .await
+        .unwrap();
     let sign_up = |email: &'static str, list: &'static str| {
         let (csrf, cookie) = (csrf.clone(), cookie.clone());
         let t = &t;
@@ -136,7 +140,7 @@ async fn links_with_problems_get_clear_pages(backend: Backend) {
     // again (400), and confirms nothing.
     t.app
         .store
-        .unsubscribe(ann, now_millis() - 1000)
+        .unsubscribe(ann, now_millis() - 1000, None)
         .await
         .unwrap();
     let relink = confirm.sign(ConfirmToken {
