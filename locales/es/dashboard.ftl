@@ -287,3 +287,57 @@ dash-refused-list-exists = Ya hay una lista con ese nombre.
 dash-refused-list-in-use = Ya se enviaron campañas a esta lista: se conserva para que esas campañas digan a quiénes llegaron.
 dash-refused-list-not-found = No existe esa lista.
 dash-refused-unconfirmed = Marca la casilla para confirmar el borrado.
+
+## Registro de actividad
+
+dash-nav-audit = Registro de actividad
+dash-audit-title = Registro de actividad
+dash-audit-intro = Quién hizo qué y cuándo. El registro guarda números y no puede cambiarse ni borrarse; nunca guarda el correo ni el nombre de una persona suscrita.
+dash-audit-action = Acción
+dash-audit-who = Quién
+dash-audit-since = Desde el día
+dash-audit-until = Hasta el día
+dash-audit-filter = Filtrar
+dash-audit-events = Actividad
+dash-audit-none = No hay actividad con estos filtros.
+dash-audit-when = Cuándo
+dash-audit-subject = Sobre
+dash-audit-detail = Detalle
+dash-audit-older = Actividad anterior
+dash-audit-actor-cli = la línea de comandos del servidor
+dash-audit-actor-visitor = alguien sin sesión
+# Variables:
+#   $id (número): el número del token.
+dash-audit-actor-token = token n.º { $id }
+dash-audit-kind-subscriber = persona
+dash-audit-kind-list = lista
+dash-audit-kind-campaign = campaña
+dash-audit-kind-staff = equipo
+dash-audit-kind-token = token
+dash-refused-invalid-action = Esa acción no existe en el registro.
+dash-refused-unknown-staff = No hay nadie del equipo con ese nombre.
+dash-audit-session-login = Ingresó al panel
+dash-audit-session-login-refused = Ingreso rechazado
+dash-audit-session-logout = Cerró la sesión
+dash-audit-subscribers-import = Importó personas
+dash-audit-subscriber-create = Agregó a una persona
+dash-audit-subscriber-update = Cambió el idioma o la región de una persona
+dash-audit-subscriber-confirm = Registró el consentimiento de una persona
+dash-audit-subscriber-unsubscribe = Dio de baja a una persona
+dash-audit-subscriber-erase = Borró a una persona
+dash-audit-list-create = Creó una lista
+dash-audit-list-rename = Renombró una lista
+dash-audit-list-delete = Borró una lista
+dash-audit-campaign-create = Creó una campaña
+dash-audit-campaign-schedule = Programó una campaña
+dash-audit-campaign-pause = Pausó una campaña
+dash-audit-campaign-resume = Reanudó una campaña
+dash-audit-campaign-cancel = Canceló una campaña
+dash-audit-campaign-retry = Reintentó los mensajes fallidos de una campaña
+dash-audit-staff-add = Agregó a una persona del equipo
+dash-audit-staff-remove = Quitó a una persona del equipo
+dash-audit-staff-set-role = Cambió el rol de una persona del equipo
+dash-audit-staff-password-link = Envió un enlace para elegir contraseña
+dash-audit-staff-password-set = Eligió su contraseña
+dash-audit-token-create = Creó un token de la API
+dash-audit-token-revoke = Revocó un token de la API

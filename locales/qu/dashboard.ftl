@@ -389,3 +389,104 @@ dash-refused-list-in-use = Kay listamanqa ñam kampañakuna kachakurqan: waqaych
 dash-refused-list-not-found = Chay listaqa manam kanchu.
 # review: pending
 dash-refused-unconfirmed = Pichanaykipaq casillata marcay.
+
+## Ruwasqakunapa qillqan
+
+# review: pending
+dash-nav-audit = Ruwasqakunapa qillqan
+# review: pending
+dash-audit-title = Ruwasqakunapa qillqan
+# review: pending
+dash-audit-intro = Pitaq imata hayk'aq ruwarqan. Kay qillqaqa yupaykunallatam waqaychan, manam tikrakunmanchu nitaq pichakunmanchu; manam hayk'aqpas suscrito runapa correonta nitaq sutinta waqaychanchu.
+# review: pending
+dash-audit-action = Ruway
+# review: pending
+dash-audit-who = Pi
+# review: pending
+dash-audit-since = Kay p'unchawmanta
+# review: pending
+dash-audit-until = Kay p'unchawkama
+# review: pending
+dash-audit-filter = Akllay
+# review: pending
+dash-audit-events = Ruwasqakuna
+# review: pending
+dash-audit-none = Manam imapas kay akllasqakunawan tupanchu.
+# review: pending
+dash-audit-when = Hayk'aq
+# review: pending
+dash-audit-subject = Imamanta
+# review: pending
+dash-audit-detail = Aswan willakuy
+# review: pending
+dash-audit-older = Ñawpaq ruwasqakuna
+# review: pending
+dash-audit-actor-cli = servidorpa línea de comandos nisqan
+# review: pending
+dash-audit-actor-visitor = mana sesionniyuq runa
+# review: pending
+dash-audit-actor-token = token { $id }
+# review: pending
+dash-audit-kind-subscriber = runa
+# review: pending
+dash-audit-kind-list = lista
+# review: pending
+dash-audit-kind-campaign = kampaña
+# review: pending
+dash-audit-kind-staff = llamk'aq
+# review: pending
+dash-audit-kind-token = token
+# review: pending
+dash-refused-invalid-action = Chay ruwayqa manam qillqapi kanchu.
+# review: pending
+dash-refused-unknown-staff = Manam chay sutiyuq llamk'aq kanchu.
+# review: pending
+dash-audit-session-login = Panelman yaykurqan
+# review: pending
+dash-audit-session-login-refused = Yaykuyqa mana chaskisqa
+# review: pending
+dash-audit-session-logout = Sesionta wichqarqan
+# review: pending
+dash-audit-subscribers-import = Runakunata importarqan
+# review: pending
+dash-audit-subscriber-create = Huk runata yaparqan
+# review: pending
+dash-audit-subscriber-update = Huk runapa siminta utaq suyunta tikrarqan
+# review: pending
+dash-audit-subscriber-confirm = Huk runapa arinakuyninta qillqarqan
+# review: pending
+dash-audit-subscriber-unsubscribe = Huk runata lluqsichirqan
+# review: pending
+dash-audit-subscriber-erase = Huk runata picharqan
+# review: pending
+dash-audit-list-create = Huk listata ruwarqan
+# review: pending
+dash-audit-list-rename = Huk listapa sutinta tikrarqan
+# review: pending
+dash-audit-list-delete = Huk listata picharqan
+# review: pending
+dash-audit-campaign-create = Huk kampañata ruwarqan
+# review: pending
+dash-audit-campaign-schedule = Huk kampañata p'unchawcharqan
+# review: pending
+dash-audit-campaign-pause = Huk kampañata sayachirqan
+# review: pending
+dash-audit-campaign-resume = Huk kampañata hukmanta qallarirqan
+# review: pending
+dash-audit-campaign-cancel = Huk kampañata saqirqan
+# review: pending
+dash-audit-campaign-retry = Huk kampañapa mana chayasqa willakuyninkunata hukmanta kacharqan
+# review: pending
+dash-audit-staff-add = Huk llamk'aqta yaparqan
+# review: pending
+dash-audit-staff-remove = Huk llamk'aqta qichurqan
+# review: pending
+dash-audit-staff-set-role = Huk llamk'aqpa rolninta tikrarqan
+# review: pending
+dash-audit-staff-password-link = Pakasqa simi akllanapaq enlaceta qurqan
+# review: pending
+dash-audit-staff-password-set = Pakasqa siminta akllarqan
+# review: pending
+dash-audit-token-create = Huk API tokenta ruwarqan
+# review: pending
+dash-audit-token-revoke = Huk API tokenta chinkachirqan

@@ -177,6 +177,23 @@ impl Browser<'_> {
         }
     }
 
+    /// Waits for the page to show `text` (a form posted to its own address
+    /// changes no URL to wait for), or fails; the page's source.
+    async fn wait_for_text(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let source = self.source().await;
+            if source.contains(text) {
+                return source;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never showed `{text}`: {source}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     async fn element(&self, css: &str) -> String {
         let found = self
             .call(
@@ -338,8 +355,8 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
     browser.type_into("#password", password).await;
     browser.type_into("#again", password).await;
     browser.click("button[type=submit]").await;
-    let done = browser.source().await;
-    assert!(done.contains("Tu contraseña quedó guardada"), "{done}");
+    // Hashing the password takes a moment: wait for the answer, not the click.
+    browser.wait_for_text("Tu contraseña quedó guardada").await;
 
     browser.go(&t.url("/dashboard")).await;
     assert!(

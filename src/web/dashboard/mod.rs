@@ -3,6 +3,7 @@
 //! with the message previewed in every language side by side.
 //! Server-rendered, no script.
 
+mod audit;
 mod campaigns;
 mod guard;
 mod lists;
@@ -62,7 +63,9 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
             get(people::confirm_erase).post(people::erase),
         )
         .route("/dashboard/subscribers/{id}/{action}", post(people::act));
+    let staff = Router::new().route("/dashboard/audit", get(audit::audit));
     Router::new()
+        .merge(guard::guarded(state, Area::Staff, staff))
         .merge(guard::guarded(state, Area::Progress, progress))
         .merge(guard::guarded(state, Area::Audience, audience))
         .merge(guard::guarded(state, Area::Campaigns, steering))

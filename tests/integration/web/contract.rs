@@ -111,7 +111,7 @@ async fn every_api_route_is_documented_and_needs_a_token(backend: Backend) {
             }
         }
     }
-    assert_eq!(documented.len(), 20, "{documented:?}");
+    assert_eq!(documented.len(), 23, "{documented:?}");
 
     let revoked = web::auth::create_token(
         &t.app.store,

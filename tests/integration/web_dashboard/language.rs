@@ -115,6 +115,7 @@ async fn every_dashboard_page_is_in_spanish_by_default(backend: Backend) {
         "/dashboard/campaigns/999".to_owned(),
         "/dashboard/subscribers?q=ma".to_owned(),
         "/dashboard/lists?done=created".to_owned(),
+        "/dashboard/audit".to_owned(),
         "/dashboard/subscribers/1".to_owned(),
         "/dashboard/subscribers/1/erase".to_owned(),
         "/dashboard/no-such-page".to_owned(),

@@ -13,6 +13,7 @@ use crate::helpers::{Backend, shipped_locales};
 use crate::on_both_backends;
 use crate::smtp::SmtpServer;
 
+mod audit_page;
 mod commands;
 mod language;
 mod lists;
