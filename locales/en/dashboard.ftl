@@ -281,3 +281,27 @@ dash-audit-staff-password-link = Issued a password link
 dash-audit-staff-password-set = Set a password
 dash-audit-token-create = Created an API token
 dash-audit-token-revoke = Revoked an API token
+
+## Importing people
+
+dash-import-title = Import people
+dash-import-upload = Upload a file
+dash-import-explain = A CSV file (also what Excel on Windows saves) or an Excel workbook (.xlsx). The first row names the columns: email (required), name, language, region. A row with errors is not imported and its number is shown; the others are.
+dash-import-file = File
+dash-import-button = Import
+dash-import-consent = Everyone in the file becomes confirmed: upload it only if they consented to receive the messages.
+dash-import-no-lists = Create a list first.
+dash-import-report = Import result
+dash-import-summary = { $created } new people, { $updated } updated, { $rejected } rows not imported.
+dash-import-rejected = Rows not imported
+dash-import-warnings = Rows imported with a warning
+dash-import-line = Row
+dash-import-why = Reason
+dash-import-english = The reasons are shown in English for now.
+dash-refused-empty-upload = Choose a file to import.
+dash-refused-unreadable-upload = The uploaded file could not be read.
+
+dash-lists-export = Export
+dash-lists-export-csv = CSV
+dash-lists-export-note = Exporting downloads the list's addresses and names: it is recorded in the audit log. Keep the file somewhere safe and delete it when you no longer need it.
+dash-audit-subscribers-export = Exported a list's people

@@ -341,3 +341,28 @@ dash-audit-staff-password-link = Envió un enlace para elegir contraseña
 dash-audit-staff-password-set = Eligió su contraseña
 dash-audit-token-create = Creó un token de la API
 dash-audit-token-revoke = Revocó un token de la API
+
+## Importar personas
+
+dash-import-title = Importar personas
+dash-import-upload = Subir un archivo
+dash-import-explain = Un archivo CSV (también el que guarda Excel en Windows) o un libro de Excel (.xlsx). La primera fila nombra las columnas: email (obligatoria), name, language, region. Una fila con errores no se importa y se indica su número; las demás sí.
+dash-import-file = Archivo
+dash-import-button = Importar
+dash-import-consent = Quienes estén en el archivo quedan confirmadas: súbelo solo si dieron su consentimiento para recibir los mensajes.
+dash-import-no-lists = Primero crea una lista.
+dash-import-report = Resultado de la importación
+# Variables (texto, ya con separadores): $created, $updated, $rejected.
+dash-import-summary = { $created } personas nuevas, { $updated } actualizadas, { $rejected } filas no importadas.
+dash-import-rejected = Filas no importadas
+dash-import-warnings = Filas importadas con una advertencia
+dash-import-line = Fila
+dash-import-why = Motivo
+dash-import-english = Los motivos se muestran en inglés por ahora.
+dash-refused-empty-upload = Elige un archivo para importar.
+dash-refused-unreadable-upload = No se pudo leer el archivo enviado.
+
+dash-lists-export = Exportar
+dash-lists-export-csv = CSV
+dash-lists-export-note = Exportar descarga las direcciones y los nombres de la lista: queda anotado en el registro de actividad. Guarda el archivo en un lugar seguro y bórralo cuando ya no lo necesites.
+dash-audit-subscribers-export = Exportó las personas de una lista

@@ -490,3 +490,45 @@ dash-audit-staff-password-set = Pakasqa siminta akllarqan
 dash-audit-token-create = Huk API tokenta ruwarqan
 # review: pending
 dash-audit-token-revoke = Huk API tokenta chinkachirqan
+
+# review: pending
+dash-import-title = Runakunata importay
+# review: pending
+dash-import-upload = Huk archivota churay
+# review: pending
+dash-import-explain = Huk CSV archivo (Windowspi Excel waqaychasqanpas) utaq huk Excel libro (.xlsx). Ñawpaq fila columnakunata sutichan: email (necesario), name, language, region. Pantayniyuq filaqa manam importakunchu, yupayninmi rikuchikun; hukkunaqa importakunmi.
+# review: pending
+dash-import-file = Archivo
+# review: pending
+dash-import-button = Importay
+# review: pending
+dash-import-consent = Archivopi kaqkunaqa takyachisqam kanqaku: willakuykunata chaskinankupaq arinakurqanku chayllam churay.
+# review: pending
+dash-import-no-lists = Ñawpaqta huk listata ruray.
+# review: pending
+dash-import-report = Importaypa lluqsiynin
+# review: pending
+dash-import-summary = { $created } musuq runakuna, { $updated } musuqyachisqa, { $rejected } fila mana importasqa.
+# review: pending
+dash-import-rejected = Mana importasqa filakuna
+# review: pending
+dash-import-warnings = Willakuywan importasqa filakuna
+# review: pending
+dash-import-line = Fila
+# review: pending
+dash-import-why = Imarayku
+# review: pending
+dash-import-english = Imaraykukunaqa kunanqa inglés simipim rikuchikun.
+# review: pending
+dash-refused-empty-upload = Importanaykipaq huk archivota akllay.
+# review: pending
+dash-refused-unreadable-upload = Kachasqa archivoqa manam ñawinchakuyta atikurqanchu.
+
+# review: pending
+dash-lists-export = Exportay
+# review: pending
+dash-lists-export-csv = CSV
+# review: pending
+dash-lists-export-note = Exportaspaqa listapa correonkunata, sutinkunatapas uraykachinki: ruwasqakunapa qillqanpim qillqakun. Archivotaqa allin waqaychasqa churay, manaña munaspaqa pichay.
+# review: pending
+dash-audit-subscribers-export = Huk listapa runankunata exportarqan

@@ -70,6 +70,8 @@ audit_words!(
         LogOut => "session.logout",
         /// Subscribers were imported from a CSV file (counts in the detail).
         SubscribersImported => "subscribers.import",
+        /// A list's people were exported as CSV (their count in the detail).
+        SubscribersExported => "subscribers.export",
         /// A subscriber was added by staff.
         SubscriberCreated => "subscriber.create",
         /// A subscriber's language or region was changed.

@@ -6,6 +6,7 @@
 //! blank lines, because a record's position is taken before the previous
 //! line's end is consumed (BurntSushi/rust-csv#395).
 
+mod decode;
 mod header;
 mod lines;
 mod report;
@@ -15,6 +16,7 @@ mod tests;
 use std::io::Read;
 
 pub use crate::store::ImportRow;
+pub use decode::Format;
 
 use self::header::{Header, Shape, shape};
 use self::lines::{Lines, Span};
@@ -54,6 +56,8 @@ pub struct ParsedCsv {
     /// Rows imported with a caveat (unknown language, repeated address), and
     /// header columns willay does not read.
     pub warnings: Vec<LineNote>,
+    /// What the file was: CSV (UTF-8 or Windows-1252) or an Excel workbook.
+    pub format: Option<Format>,
 }
 
 /// The file as a whole cannot be read.
@@ -77,15 +81,28 @@ pub enum ImportError {
         /// The column.
         column: String,
     },
+    /// A file that starts like an Excel workbook but cannot be read as one.
+    #[error("cannot read the Excel workbook: {0}")]
+    Workbook(String),
     /// Reading failed below the CSV level.
     #[error("cannot read the CSV file: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Reads subscribers from CSV with a header row.
+/// Reads subscribers from a file with a header row: CSV in UTF-8 or
+/// Windows-1252, or an Excel workbook's first sheet.
 pub fn parse_csv(mut reader: impl Read) -> Result<ParsedCsv, ImportError> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes)?;
+    let (bytes, format, converted) = decode::to_csv(bytes)?;
+    let mut parsed = parse_utf8_csv(&bytes)?;
+    parsed.format = Some(format);
+    parsed.warnings.splice(0..0, converted);
+    Ok(parsed)
+}
+
+fn parse_utf8_csv(bytes: &[u8]) -> Result<ParsedCsv, ImportError> {
+    let bytes = bytes.to_vec();
     let lines = Lines::new(&bytes);
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)

@@ -5,7 +5,9 @@
 
 mod audit;
 mod campaigns;
+mod export;
 mod guard;
+mod import;
 mod lists;
 mod login;
 mod password;
@@ -17,6 +19,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -25,6 +28,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 
 use self::text::DashText;
 
+use super::api::IMPORT_BODY_LIMIT;
 use super::auth::Staff;
 use super::charts;
 use super::error::ApiError;
@@ -56,7 +60,14 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
     let audience = Router::new()
         .route("/dashboard/lists", get(lists::lists).post(lists::create))
         .route("/dashboard/lists/{id}/{action}", post(lists::act))
+        .route("/dashboard/lists/{id}/export.csv", get(export::export))
         .route("/dashboard/subscribers", get(people::search))
+        .route(
+            "/dashboard/subscribers/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+        )
         .route("/dashboard/subscribers/{id}", get(people::person))
         .route(
             "/dashboard/subscribers/{id}/erase",

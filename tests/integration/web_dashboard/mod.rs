@@ -15,6 +15,7 @@ use crate::smtp::SmtpServer;
 
 mod audit_page;
 mod commands;
+mod import_export;
 mod language;
 mod lists;
 mod password;

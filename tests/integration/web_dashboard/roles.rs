@@ -15,6 +15,8 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("POST", "/dashboard/campaigns/1/pause", "admin manager"),
     ("GET", "/dashboard/subscribers", "admin manager"),
     ("GET", "/dashboard/lists", "admin manager"),
+    ("GET", "/dashboard/lists/1/export.csv", "admin manager"),
+    ("GET", "/dashboard/subscribers/import", "admin manager"),
     ("GET", "/dashboard/audit", "admin"),
     ("POST", "/dashboard/lists/1/rename", "admin manager"),
     ("GET", "/dashboard/subscribers/1", "admin manager"),
