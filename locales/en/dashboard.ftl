@@ -305,3 +305,9 @@ dash-lists-export = Export
 dash-lists-export-csv = CSV
 dash-lists-export-note = Exporting downloads the list's addresses and names: it is recorded in the audit log. Keep the file somewhere safe and delete it when you no longer need it.
 dash-audit-subscribers-export = Exported a list's people
+
+## Messages (translation)
+
+dash-nav-messages = Messages
+dash-messages-title = Messages
+dash-messages-intro = Each message of the catalogue as each person will receive it, in every language. A missing translation is marked, with the one that will be sent instead.

@@ -366,3 +366,9 @@ dash-lists-export = Exportar
 dash-lists-export-csv = CSV
 dash-lists-export-note = Exportar descarga las direcciones y los nombres de la lista: queda anotado en el registro de actividad. Guarda el archivo en un lugar seguro y bórralo cuando ya no lo necesites.
 dash-audit-subscribers-export = Exportó las personas de una lista
+
+## Mensajes (traducción)
+
+dash-nav-messages = Mensajes
+dash-messages-title = Mensajes
+dash-messages-intro = Cada mensaje del catálogo tal como lo recibirá cada persona, en cada idioma. Si falta una traducción, se indica y se muestra la que se enviará en su lugar.

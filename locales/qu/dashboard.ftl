@@ -532,3 +532,10 @@ dash-lists-export-csv = CSV
 dash-lists-export-note = Exportaspaqa listapa correonkunata, sutinkunatapas uraykachinki: ruwasqakunapa qillqanpim qillqakun. Archivotaqa allin waqaychasqa churay, manaña munaspaqa pichay.
 # review: pending
 dash-audit-subscribers-export = Huk listapa runankunata exportarqan
+
+# review: pending
+dash-nav-messages = Willakuykuna
+# review: pending
+dash-messages-title = Willakuykuna
+# review: pending
+dash-messages-intro = Catalogopa sapa willakuynin, sapa runa chaskinanta hina, sapa simipi. Huk tikrasqa pisiptinqa, rikuchikunmi, rantinpi kachakunanpas.

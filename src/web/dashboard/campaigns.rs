@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
+use super::previews::{self, MessageQuery, Preview};
 use super::text::DashText;
 use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
 use crate::campaigns::{CampaignAction, CampaignRequest};
@@ -215,15 +216,6 @@ pub(super) async fn act(
     }
 }
 
-/// One language's preview on the new-campaign form.
-struct Preview {
-    locale: String,
-    fallback_from: Option<String>,
-    subject: String,
-    preheader: String,
-    html: String,
-}
-
 #[derive(Template)]
 #[template(path = "web/new_campaign.html")]
 struct NewCampaignPage<'a> {
@@ -237,46 +229,23 @@ struct NewCampaignPage<'a> {
     zone: String,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct NewQuery {
-    message: Option<String>,
-}
-
 /// `GET /dashboard/campaigns/new`: the form, with the message previewed in every language.
 pub(super) async fn new_campaign(
     State(state): State<WebState>,
     staff: Staff,
-    query: Result<Query<NewQuery>, QueryRejection>,
+    query: Result<Query<MessageQuery>, QueryRejection>,
 ) -> Response {
     let t = DashText::for_staff(&state, &staff);
     let app = &state.app;
-    let messages = app.catalogue().campaign_messages();
-    // A mangled query shows the form for the first message rather than an error.
-    let message = query
-        .ok()
-        .and_then(|Query(q)| q.message)
-        .filter(|m| messages.contains(m))
-        .or_else(|| messages.first().cloned())
-        .unwrap_or_default();
+    let (messages, message) = previews::chosen(&state, query);
     let lists = match app.store.lists().await {
         Ok(lists) => lists,
         Err(error) => return failed(&state, &staff, error),
     };
-    let mut previews = Vec::new();
-    for locale in app.catalogue().locale_ids() {
-        let tag = locale.to_string();
-        match app.preview(&message, &tag, "") {
-            Ok(email) => previews.push(Preview {
-                fallback_from: (email.locale != locale).then(|| tag.clone()),
-                locale: email.locale.to_string(),
-                subject: email.subject,
-                preheader: email.preheader,
-                html: email.html,
-            }),
-            Err(error) => return failed(&state, &staff, error),
-        }
-    }
+    let previews = match previews::previews(&state, &message) {
+        Ok(previews) => previews,
+        Err(error) => return failed(&state, &staff, error),
+    };
     let body = NewCampaignPage {
         t: &t,
         user: &staff.session.token_name,

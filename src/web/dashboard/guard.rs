@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error_page;
 use super::text::DashText;
@@ -28,7 +28,12 @@ async fn check(
         Ok(staff) => staff,
         Err(to_login) => return to_login,
     };
-    if !staff.session.role.may(area) {
+    let role = staff.session.role;
+    // The overview is everyone's first page; a translator's is the messages.
+    if parts.uri.path() == "/dashboard" && !role.may(area) && role.may(Area::Messages) {
+        return Redirect::to("/dashboard/messages").into_response();
+    }
+    if !role.may(area) {
         let t = DashText::for_staff(&state, &staff);
         let message = t.with("dash-forbidden", "role", t.role(staff.session.role));
         let status = StatusCode::FORBIDDEN;

@@ -13,6 +13,7 @@ mod login;
 mod password;
 mod people;
 mod preferences;
+mod previews;
 mod text;
 
 use std::collections::BTreeMap;
@@ -75,8 +76,10 @@ pub(super) fn routes(state: &WebState) -> Router<WebState> {
         )
         .route("/dashboard/subscribers/{id}/{action}", post(people::act));
     let staff = Router::new().route("/dashboard/audit", get(audit::audit));
+    let messages = Router::new().route("/dashboard/messages", get(previews::messages));
     Router::new()
         .merge(guard::guarded(state, Area::Staff, staff))
+        .merge(guard::guarded(state, Area::Messages, messages))
         .merge(guard::guarded(state, Area::Progress, progress))
         .merge(guard::guarded(state, Area::Audience, audience))
         .merge(guard::guarded(state, Area::Campaigns, steering))

@@ -181,6 +181,7 @@ impl<'a> DashText<'a> {
             "audience" => Area::Audience,
             "campaigns" => Area::Campaigns,
             "progress" => Area::Progress,
+            "messages" => Area::Messages,
             "staff" => Area::Staff,
             _ => return false,
         };

@@ -118,6 +118,7 @@ async fn every_dashboard_page_is_in_spanish_by_default(backend: Backend) {
         "/dashboard/subscribers?q=ma".to_owned(),
         "/dashboard/lists?done=created".to_owned(),
         "/dashboard/audit".to_owned(),
+        "/dashboard/messages?message=survivor-rights".to_owned(),
         "/dashboard/subscribers/import".to_owned(),
         "/dashboard/subscribers/1".to_owned(),
         "/dashboard/subscribers/1/erase".to_owned(),
