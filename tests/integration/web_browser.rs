@@ -218,6 +218,16 @@ impl Browser<'_> {
         .await;
     }
 
+    async fn clear(&self, css: &str) {
+        let id = self.element(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.element(css).await;
         self.call(
@@ -408,6 +418,56 @@ async fn a_browser_logs_in_creates_a_campaign_and_sees_the_charts() {
         "the dashboard speaks Spanish to a browser that asks for it: {page}"
     );
     browser.screenshot(&shots.join("dashboard.png")).await;
+
+    // Her people: she finds Persona 42, gives her Cusco Quechua, and erases
+    // her only after confirming.
+    browser.go(&t.url("/dashboard/subscribers")).await;
+    browser.type_into("#q", "Persona 42").await;
+    browser.click("form.search button[type=submit]").await;
+    browser.wait_for_url("q=Persona").await;
+    let found = browser.wait_for_text("person42@example.org").await;
+    assert!(!found.contains("person41@"), "only her: {found}");
+    browser.screenshot(&shots.join("people.png")).await;
+    let rosa_id = t.id_of("person42@example.org").await;
+    browser
+        .go(&t.url(&format!("/dashboard/subscribers/{rosa_id}")))
+        .await;
+    browser.clear("#language").await;
+    browser.type_into("#language", "quz-PE").await;
+    browser
+        .click("form[action$='/profile'] button[type=submit]")
+        .await;
+    browser.wait_for_text("value=\"quz-PE\"").await;
+    assert_eq!(
+        t.app.store.subscriber(rosa_id).await.unwrap().language,
+        "quz-PE"
+    );
+    browser.screenshot(&shots.join("person.png")).await;
+    browser.click("a[href$='/erase']").await;
+    browser
+        .wait_for_text("¿Borrar a esta persona para siempre?")
+        .await;
+    browser.click("input[name=confirm]").await;
+    browser
+        .click("form[action$='/erase'] button[type=submit]")
+        .await;
+    browser.wait_for_text("La persona fue borrada").await;
+    assert!(t.app.store.subscriber(rosa_id).await.is_err(), "erased");
+
+    // She imports a workbook with a broken row and sees its line.
+    browser.go(&t.url("/dashboard/subscribers/import")).await;
+    let workbook =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/personas.xlsx");
+    browser.type_into("#file", workbook.to_str().unwrap()).await;
+    browser
+        .click("form[action='/dashboard/subscribers/import'] button[type=submit]")
+        .await;
+    let report = browser.wait_for_text("Resultado de la importación").await;
+    assert!(
+        report.contains("<td>3</td>"),
+        "the broken row by its line: {report}"
+    );
+    browser.screenshot(&shots.join("import.png")).await;
 
     browser.go(&t.url("/subscribe?lang=qu")).await;
     browser.screenshot(&shots.join("subscribe-qu.png")).await;
