@@ -2,15 +2,16 @@
 //! and lifecycle buttons, and the new-campaign form with its previews.
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
+use super::form::SignedForm;
 use super::previews::{self, MessageQuery, Preview};
 use super::text::DashText;
-use super::{Charts, Stat, campaign_id, failed, forged, page, stats};
+use super::{Charts, Stat, campaign_id, failed, page, stats};
 use crate::campaigns::{CampaignAction, CampaignRequest};
 use crate::domain::{CampaignStatus, ListName};
 use crate::store::{ListSummary, ReachFilter};
@@ -148,7 +149,6 @@ pub(super) async fn campaign(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct ActionForm {
-    csrf: String,
     at: String,
     reason: String,
 }
@@ -159,15 +159,8 @@ pub(super) async fn act(
     State(state): State<WebState>,
     staff: Staff,
     Path((id, action)): Path<(String, String)>,
-    form: Result<axum::Form<ActionForm>, FormRejection>,
+    SignedForm(form): SignedForm<ActionForm>,
 ) -> Response {
-    let t = DashText::for_staff(&state, &staff);
-    let Ok(axum::Form(form)) = form else {
-        return forged(&t, Some(&staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(&staff));
-    }
     let id = match campaign_id(&id) {
         Ok(id) => id,
         Err(error) => return failed(&state, &staff, error),
@@ -264,7 +257,6 @@ pub(super) async fn new_campaign(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct NewCampaignForm {
-    csrf: String,
     message: String,
     name: String,
     /// One value per ticked list checkbox.
@@ -278,16 +270,8 @@ pub(super) struct NewCampaignForm {
 pub(super) async fn create(
     State(state): State<WebState>,
     staff: Staff,
-    // axum-extra's `Form`: the list checkboxes repeat a key, which axum's cannot collect.
-    form: Result<axum_extra::extract::Form<NewCampaignForm>, axum_extra::extract::FormRejection>,
+    SignedForm(form): SignedForm<NewCampaignForm>,
 ) -> Response {
-    let t = DashText::for_staff(&state, &staff);
-    let Ok(axum_extra::extract::Form(form)) = form else {
-        return forged(&t, Some(&staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(&staff));
-    }
     let lists = match form
         .lists
         .iter()

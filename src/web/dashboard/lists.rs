@@ -2,13 +2,14 @@
 //! delete (its people stay; a list campaigns were sent to stays too).
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::form::SignedForm;
 use super::text::DashText;
-use super::{failed, forged, page};
+use super::{failed, page};
 use crate::domain::ListName;
 use crate::store::{ListSummary, now_millis};
 use crate::web::auth::Staff;
@@ -64,7 +65,6 @@ pub(super) async fn lists(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct ListForm {
-    csrf: String,
     name: String,
     /// Deleting must be confirmed: `yes`.
     confirm: String,
@@ -74,7 +74,7 @@ pub(super) struct ListForm {
 pub(super) async fn create(
     State(state): State<WebState>,
     staff: Staff,
-    form: Result<axum::Form<ListForm>, FormRejection>,
+    SignedForm(form): SignedForm<ListForm>,
 ) -> Response {
     change(&state, &staff, None, "create", form).await
 }
@@ -84,7 +84,7 @@ pub(super) async fn act(
     State(state): State<WebState>,
     staff: Staff,
     Path((id, action)): Path<(String, String)>,
-    form: Result<axum::Form<ListForm>, FormRejection>,
+    SignedForm(form): SignedForm<ListForm>,
 ) -> Response {
     change(&state, &staff, Some(&id), &action, form).await
 }
@@ -94,15 +94,8 @@ async fn change(
     staff: &Staff,
     id: Option<&str>,
     action: &str,
-    form: Result<axum::Form<ListForm>, FormRejection>,
+    form: ListForm,
 ) -> Response {
-    let t = DashText::for_staff(state, staff);
-    let Ok(axum::Form(form)) = form else {
-        return forged(&t, Some(staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(staff));
-    }
     let result: Result<&str, ApiError> = async {
         let store = &state.app.store;
         let actor = staff.session.actor();

@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::form::SignedForm;
 use super::text::DashText;
 use super::{error_page, failed, forged, page};
 use crate::access::staff;
@@ -163,25 +164,16 @@ pub(super) async fn login(
     response
 }
 
+/// A form with nothing but its anti-forgery value.
 #[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct CsrfForm {
-    csrf: String,
-}
+pub(super) struct Empty {}
 
 /// `POST /logout`: ends the session server-side.
 pub(super) async fn logout(
     State(state): State<WebState>,
     staff: Staff,
-    form: Result<axum::Form<CsrfForm>, FormRejection>,
+    _: SignedForm<Empty>,
 ) -> Response {
-    let t = DashText::for_staff(&state, &staff);
-    let Ok(axum::Form(form)) = form else {
-        return forged(&t, Some(&staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(&staff));
-    }
     if let Err(error) = state
         .app
         .store

@@ -6,6 +6,7 @@
 mod audit;
 mod campaigns;
 mod export;
+mod form;
 mod guard;
 mod import;
 mod lists;

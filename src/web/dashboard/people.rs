@@ -4,13 +4,14 @@
 //! a confirmation step.
 
 use askama::Template;
-use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::form::SignedForm;
 use super::text::DashText;
-use super::{failed, forged, page};
+use super::{failed, page};
 use crate::domain::{Region, SubscriberStatus};
 use crate::store::{FoundSubscriber, ListSummary, PersonRecord, Subscriber, now_millis};
 use crate::web::api::search::SearchQuery;
@@ -161,7 +162,6 @@ pub(super) async fn confirm_erase(
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct PersonForm {
-    csrf: String,
     language: String,
     region: String,
     /// The erasure's confirmation: must be `yes`.
@@ -174,7 +174,7 @@ pub(super) async fn act(
     State(state): State<WebState>,
     staff: Staff,
     Path((id, action)): Path<(String, String)>,
-    form: Result<axum::Form<PersonForm>, FormRejection>,
+    SignedForm(form): SignedForm<PersonForm>,
 ) -> Response {
     act_on(&state, &staff, &id, &action, form).await
 }
@@ -184,7 +184,7 @@ pub(super) async fn erase(
     State(state): State<WebState>,
     staff: Staff,
     Path(id): Path<String>,
-    form: Result<axum::Form<PersonForm>, FormRejection>,
+    SignedForm(form): SignedForm<PersonForm>,
 ) -> Response {
     act_on(&state, &staff, &id, "erase", form).await
 }
@@ -194,15 +194,8 @@ async fn act_on(
     staff: &Staff,
     id: &str,
     action: &str,
-    form: Result<axum::Form<PersonForm>, FormRejection>,
+    form: PersonForm,
 ) -> Response {
-    let t = DashText::for_staff(state, staff);
-    let Ok(axum::Form(form)) = form else {
-        return forged(&t, Some(staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(staff));
-    }
     let result: Result<String, ApiError> = async {
         let id = person_id(id)?;
         let store = &state.app.store;

@@ -1,19 +1,18 @@
 //! A staff member's own settings: the dashboard's language, stored with them.
 
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::form::SignedForm;
 use super::text::DashText;
-use super::{error_page, failed, forged};
+use super::{error_page, failed};
 use crate::web::auth::Staff;
 use crate::web::state::WebState;
 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub(super) struct LanguageForm {
-    csrf: String,
     lang: String,
 }
 
@@ -22,15 +21,9 @@ pub(super) struct LanguageForm {
 pub(super) async fn choose_language(
     State(state): State<WebState>,
     staff: Staff,
-    form: Result<axum::Form<LanguageForm>, FormRejection>,
+    SignedForm(form): SignedForm<LanguageForm>,
 ) -> Response {
     let t = DashText::for_staff(&state, &staff);
-    let Ok(axum::Form(form)) = form else {
-        return forged(&t, Some(&staff));
-    };
-    if !staff.csrf_ok(&form.csrf) {
-        return forged(&t, Some(&staff));
-    }
     let Some(staff_id) = staff.session.staff_id else {
         // A token has no person to remember the choice for.
         let message = t.get("dash-language-token");
