@@ -19,7 +19,11 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("GET", "/dashboard/subscribers/import", "admin manager"),
     ("GET", "/dashboard/audit", "admin"),
     ("GET", "/dashboard/messages", "admin manager translator"),
+    ("POST", "/dashboard/lists", "admin manager"),
     ("POST", "/dashboard/lists/1/rename", "admin manager"),
+    ("POST", "/dashboard/lists/1/delete", "admin manager"),
+    ("POST", "/dashboard/subscribers/1/profile", "admin manager"),
+    ("POST", "/dashboard/subscribers/1/erase", "admin manager"),
     ("GET", "/dashboard/subscribers/1", "admin manager"),
     ("GET", "/dashboard/subscribers/1/erase", "admin manager"),
     (
