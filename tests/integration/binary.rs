@@ -159,7 +159,7 @@ impl Willay<'_> {
             Running {
                 child,
                 stderr,
-                reader,
+                reader: Some(reader),
             },
             address,
         )
@@ -170,7 +170,7 @@ impl Willay<'_> {
 pub struct Running {
     child: Child,
     stderr: Arc<Mutex<String>>,
-    reader: std::thread::JoinHandle<()>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Running {
@@ -188,10 +188,21 @@ impl Running {
             .read_to_string(&mut stdout)
             .unwrap();
         let status = self.child.wait().unwrap();
-        self.reader.join().unwrap();
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
         let stderr = self.stderr.lock().unwrap().clone();
         assert!(status.success(), "{status}: {stdout}\n{stderr}");
         (stdout, stderr)
+    }
+}
+
+/// A test that fails before `stop` must not leave its process behind (a
+/// worker left running holds the machine for every later test).
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
