@@ -9,6 +9,7 @@ use super::views::FallbackView;
 use crate::app::AppError;
 use crate::campaigns::{FallbackRefused, ScheduleError};
 use crate::catalogue::CatalogueError;
+use crate::domain::ListNameError;
 use crate::render::RenderError;
 use crate::store::StoreError;
 
@@ -173,6 +174,13 @@ impl From<StoreError> for ApiError {
             }
             other => Self::Internal(Box::new(other)),
         }
+    }
+}
+
+/// A list name that does not parse, wherever it was given: 422 `invalid_list_name`.
+impl From<ListNameError> for ApiError {
+    fn from(error: ListNameError) -> Self {
+        Self::invalid("invalid_list_name", error.to_string())
     }
 }
 

@@ -163,8 +163,7 @@ pub async fn create_campaign(
         .lists
         .iter()
         .map(|l| ListName::parse(l))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+        .collect::<Result<Vec<_>, _>>()?;
     let request = CampaignRequest {
         message_id: body.message_id,
         lists,

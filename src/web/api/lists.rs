@@ -30,8 +30,7 @@ pub async fn rename_list(
     Id(id): Id,
     Body(body): Body<ListRename>,
 ) -> Result<StatusCode, ApiError> {
-    let name = ListName::parse(&body.name)
-        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+    let name = ListName::parse(&body.name)?;
     state
         .app
         .store

@@ -84,8 +84,7 @@ impl SearchQuery {
         };
         let list_id = match self.list.as_deref().filter(|s| !s.is_empty()) {
             Some(name) => {
-                let name = ListName::parse(name)
-                    .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+                let name = ListName::parse(name)?;
                 Some(state.app.store.list_id(&name).await?)
             }
             None => None,

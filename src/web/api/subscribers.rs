@@ -63,8 +63,7 @@ pub async fn create_list(
     caller: ApiCaller,
     Body(body): Body<NewList>,
 ) -> Result<(StatusCode, Json<ListView>), ApiError> {
-    let name = ListName::parse(&body.name)
-        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+    let name = ListName::parse(&body.name)?;
     let (id, created) = state
         .app
         .store
@@ -207,8 +206,7 @@ pub async fn create_subscriber(
     let status = initial_status(body.status.as_deref())?;
     let mut list_ids = Vec::new();
     for name in &body.lists {
-        let name = ListName::parse(name)
-            .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+        let name = ListName::parse(name)?;
         list_ids.push(state.app.store.list_id(&name).await?);
     }
     let person = NewSubscriber {
@@ -380,12 +378,7 @@ pub async fn import_subscribers(
     ApiQuery(query): ApiQuery<ImportQuery>,
     Raw(csv): Raw,
 ) -> Result<Json<ImportResult>, ApiError> {
-    let list = query
-        .list
-        .as_deref()
-        .map(ListName::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+    let list = query.list.as_deref().map(ListName::parse).transpose()?;
     let status = initial_status(query.status.as_deref())?;
     let source = caller.source("API upload");
     let report = state

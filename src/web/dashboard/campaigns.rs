@@ -279,13 +279,7 @@ pub(super) async fn create(
         .collect::<Result<Vec<_>, _>>()
     {
         Ok(lists) => lists,
-        Err(error) => {
-            return failed(
-                &state,
-                &staff,
-                ApiError::invalid("invalid_list_name", error.to_string()),
-            );
-        }
+        Err(error) => return failed(&state, &staff, error),
     };
     let at = match form.when.as_str() {
         "now" => Some(Utc::now()),

@@ -99,8 +99,7 @@ pub(super) async fn upload(
         return forged(&t, Some(&staff));
     }
     let result: Result<ImportReport, ApiError> = async {
-        let list = ListName::parse(&upload.list)
-            .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))?;
+        let list = ListName::parse(&upload.list)?;
         if upload.file.is_empty() {
             return Err(ApiError::invalid("empty_upload", "choose a file to import"));
         }

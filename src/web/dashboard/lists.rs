@@ -99,10 +99,7 @@ async fn change(
     let result: Result<&str, ApiError> = async {
         let store = &state.app.store;
         let actor = staff.session.actor();
-        let name = || {
-            ListName::parse(&form.name)
-                .map_err(|e| ApiError::invalid("invalid_list_name", e.to_string()))
-        };
+        let name = || ListName::parse(&form.name);
         let id = match id {
             Some(id) => Some(
                 id.parse::<i64>()
