@@ -18,7 +18,28 @@ pub struct ListSummary {
     pub confirmed: i64,
 }
 
+/// A list by id and name, without counting its members.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListRef {
+    /// Row id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
 impl Store {
+    /// Every list's id and name, by name: what a menu of lists needs, without
+    /// [`Store::lists`]' counts (a join over every membership: 0.22 s at a
+    /// million members on SQLite).
+    pub async fn list_refs(&self) -> Result<Vec<ListRef>, StoreError> {
+        let lists: Vec<ListRef> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT id, name FROM lists ORDER BY name")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(lists)
+    }
+
     /// Creates a list, or returns the id of the existing list of that name.
     ///
     /// The boolean is true when the list was created now (by `actor`, recorded).

@@ -35,7 +35,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
 pub use campaigns::{Campaign, NewCampaign};
 pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerCounts, Recipient};
-pub use lists::ListSummary;
+pub use lists::{ListRef, ListSummary};
 pub use person::{PersonDelivery, PersonRecord};
 pub use progress::CampaignProgress;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};

@@ -25,12 +25,12 @@ pub(super) async fn export(
             .parse()
             .map_err(|_| ApiError::not_found("list_not_found", "there is no such list"))?;
         let store = &state.app.store;
-        let list = store
-            .lists()
-            .await?
-            .into_iter()
-            .find(|l| l.id == id)
-            .ok_or_else(|| ApiError::not_found("list_not_found", "there is no such list"))?;
+        if !store.list_refs().await?.iter().any(|l| l.id == id) {
+            return Err(ApiError::not_found(
+                "list_not_found",
+                "there is no such list",
+            ));
+        }
         let mut out = csv::Writer::from_writer(Vec::new());
         let csv_failed = |e: csv::Error| ApiError::Internal(Box::new(e));
         crate::csv_cell::write_record(&mut out, ["email", "name", "language", "region", "status"])
@@ -75,8 +75,7 @@ pub(super) async fn export(
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         // The list's id, not its name: a name is the staff's text, a header is not the place for it.
-        if let Ok(value) =
-            HeaderValue::from_str(&format!("attachment; filename=\"list-{}.csv\"", list.id))
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"list-{id}.csv\""))
         {
             headers.insert(header::CONTENT_DISPOSITION, value);
         }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use super::text::DashText;
 use super::{failed, forged, page};
 use crate::domain::{ListName, SubscriberStatus};
-use crate::store::ListSummary;
+use crate::store::ListRef;
 use crate::subscribers::ImportReport;
 use crate::web::auth::Staff;
 use crate::web::error::ApiError;
@@ -22,7 +22,7 @@ struct ImportPage<'a> {
     t: &'a DashText<'a>,
     user: &'a str,
     csrf: &'a str,
-    lists: Vec<ListSummary>,
+    lists: Vec<ListRef>,
     /// The list chosen last time.
     list: String,
     report: Option<ImportReport>,
@@ -35,7 +35,7 @@ async fn show(
     report: Option<ImportReport>,
 ) -> Response {
     let t = DashText::for_staff(state, staff);
-    let lists = match state.app.store.lists().await {
+    let lists = match state.app.store.list_refs().await {
         Ok(lists) => lists,
         Err(error) => return failed(state, staff, error),
     };

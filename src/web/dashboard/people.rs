@@ -13,7 +13,7 @@ use super::form::SignedForm;
 use super::text::DashText;
 use super::{failed, page};
 use crate::domain::{Region, SubscriberStatus};
-use crate::store::{FoundSubscriber, ListSummary, PersonRecord, Subscriber, now_millis};
+use crate::store::{FoundSubscriber, ListRef, PersonRecord, Subscriber, now_millis};
 use crate::web::api::search::SearchQuery;
 use crate::web::api::subscribers;
 use crate::web::auth::Staff;
@@ -27,7 +27,7 @@ struct PeoplePage<'a> {
     user: &'a str,
     csrf: &'a str,
     query: &'a SearchQuery,
-    lists: Vec<ListSummary>,
+    lists: Vec<ListRef>,
     people: Vec<FoundSubscriber>,
     /// The address of the next page, with the same filters.
     next: Option<String>,
@@ -64,7 +64,7 @@ pub(super) async fn search(
             user: &staff.session.token_name,
             csrf: &staff.session.csrf,
             query: &query,
-            lists: state.app.store.lists().await?,
+            lists: state.app.store.list_refs().await?,
             people: found.people,
             next,
             erased,

@@ -132,6 +132,8 @@ async fn files_come_in_from_excel_and_lists_go_out_as_csv(backend: Backend) {
         csv.contains("maria@example.org,María Ñahui,es-PE,Áncash,confirmed"),
         "{csv}"
     );
+    let (status, _) = get_page(&t, &session, "/dashboard/lists/999/export.csv").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no such list, no file");
     let filter = willay::store::AuditFilter {
         action: Some(willay::domain::AuditAction::SubscribersExported),
         ..Default::default()
