@@ -1,21 +1,34 @@
 use std::io::{IsTerminal, Write};
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
+    let cli = match willay::cli::Cli::parse_layered(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "error: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let filter = EnvFilter::try_new(cli.log_filter()).unwrap_or_else(|error| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "willay: WARNING: the log filter `{}` does not parse ({error}); logging warnings only",
+            cli.log_filter()
+        );
+        EnvFilter::new("warn")
+    });
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("WILLAY_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("willay=info,warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(|| LogWriter)
         // A failed write must not be reported on the stderr that just failed.
         .log_internal_errors(false)
         // Colour codes only for people: not in log files or CI output.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    let cli = willay::cli::Cli::parse();
+    for warning in cli.config_warnings() {
+        let _ = writeln!(std::io::stderr(), "willay: WARNING: {warning}");
+    }
     let result = match cli.runtime() {
         Ok(runtime) => runtime.block_on(cli.run()),
         Err(error) => Err(anyhow::Error::new(error).context("cannot start the async runtime")),

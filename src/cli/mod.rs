@@ -29,9 +29,11 @@ macro_rules! note {
 mod audit;
 mod bounces;
 mod campaigns;
+mod config;
 mod demo;
 mod dkim;
 mod locales;
+mod parse;
 mod previews;
 mod reach;
 mod serve;
@@ -47,7 +49,8 @@ use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
-use crate::config::Settings;
+use crate::config::show::Layers;
+use crate::config::{Settings, StartArgs};
 use crate::store::{PoolSettings, Store, redact_url};
 
 /// willay — multilingual awareness campaigns by email, with reach you can count.
@@ -55,7 +58,12 @@ use crate::store::{PoolSettings, Store, redact_url};
 #[command(name = "willay", version, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
+    start: StartArgs,
+    #[command(flatten)]
     settings: Settings,
+    /// Where each setting came from, for `willay config show`.
+    #[arg(skip)]
+    layers: Layers,
     #[command(subcommand)]
     command: Command,
 }
@@ -115,6 +123,12 @@ enum Command {
     },
     /// The audit log, newest first: who did what and when (ids, never addresses).
     Audit(audit::AuditArgs),
+    /// The effective settings and where each came from (`willay.toml`, the
+    /// environment, flags). Needs no database.
+    Config {
+        #[command(subcommand)]
+        action: config::ConfigCommand,
+    },
     /// Run a demo campaign end to end in a fresh folder: import, send, report.
     Demo {
         /// Folder for the demo's database and outbox.
@@ -162,6 +176,16 @@ impl Cli {
         }
     }
 
+    /// The log filter this process was started with (`--log`, `WILLAY_LOG`, `log` in the file).
+    pub fn log_filter(&self) -> &str {
+        &self.start.log
+    }
+
+    /// Notes about the configuration file to show before anything runs.
+    pub fn config_warnings(&self) -> &[String] {
+        &self.layers.file.warnings
+    }
+
     async fn run_command(self) -> anyhow::Result<()> {
         let settings = self.settings;
         match self.command {
@@ -169,6 +193,7 @@ impl Cli {
             Command::Locales { action } => locales::run(&settings.locales, action),
             Command::Demo { dir } => demo::run(settings, &dir).await,
             Command::Dkim { action } => dkim::run(&settings, action),
+            Command::Config { action } => config::run(&self.layers, action),
             Command::Serve(args) => serve::run(settings, args).await,
             command if command.needs_catalogue() => {
                 let app = App::build(settings.clone())

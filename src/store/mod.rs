@@ -341,6 +341,18 @@ async fn settled_connection(conn: &mut sqlx::SqliteConnection) -> Result<bool, s
     Ok(reusable)
 }
 
+/// The file of a `sqlite:` database URL; none for PostgreSQL or an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let name = options.get_filename();
+    let text = name.to_string_lossy();
+    (!text.is_empty() && !text.starts_with(':') && !text.starts_with("file:"))
+        .then(|| name.to_owned())
+}
+
 /// Hides the password of a database URL so it can be shown in messages.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {

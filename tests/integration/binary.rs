@@ -43,6 +43,8 @@ impl Willay<'_> {
             // Not the sample one, which names a region the log tests look for.
             .env("WILLAY_POSTAL_ADDRESS", "Apartado 0000, Perú")
             .env("WILLAY_SMTP_TIMEOUT", "5")
+            // A developer's own settings file must not reach the tests.
+            .env_remove("WILLAY_CONFIG")
             .env_remove("WILLAY_SMTP_URL")
             .env_remove("WILLAY_SMTP_CA_FILE")
             .env_remove("SSL_CERT_FILE")

@@ -4,6 +4,7 @@ mod audit;
 mod binary;
 mod campaign_progress;
 mod cli;
+mod config;
 mod csv_injection;
 mod delivery;
 mod dkim;

@@ -1,5 +1,9 @@
-//! Settings: defaults that run with zero set-up, overridden by environment
-//! variables, overridden by command-line flags. Secrets never print.
+//! Settings: defaults that run with zero set-up, overridden by `willay.toml`,
+//! overridden by environment variables, overridden by command-line flags.
+//! Secrets never print.
+
+pub mod file;
+pub mod show;
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -17,6 +21,29 @@ pub const DEFAULT_FROM: &str = "Colectivo Willay <noticias@example.org>";
 pub const DEFAULT_POSTAL_ADDRESS: &str = "Colectivo Willay · Jr. Ejemplo 123, Lima 15001, Perú";
 /// Where `willay serve` listens by default, so links work on the same machine.
 pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
+/// The id of the `--config` argument: it names the file, so the file cannot set it.
+pub const CONFIG_ID: &str = "config";
+
+/// What a process reads before anything else: its settings file and its log filter.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StartArgs {
+    /// Settings file (TOML; keys are the flags' names, e.g. `smtp-url = "…"`).
+    /// Default: `willay.toml` beside the SQLite database, or in the current
+    /// folder for PostgreSQL, when there is one.
+    #[arg(long, env = "WILLAY_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Which log lines to write to stderr (a tracing filter: `willay=debug`,
+    /// `warn`…). Log lines hold ids and counts, never an address or a name.
+    #[arg(
+        long,
+        env = "WILLAY_LOG",
+        default_value = "willay=info,warn",
+        global = true
+    )]
+    pub log: String,
+}
 
 /// Where willay keeps its data and how it sends.
 #[derive(Debug, Clone, clap::Args)]
