@@ -7,6 +7,7 @@
 
 pub(crate) mod audit;
 mod campaigns;
+mod keyed;
 mod ledger;
 mod lists;
 mod person;
