@@ -18,7 +18,6 @@ mod search;
 mod sessions;
 mod settings;
 mod staff;
-mod subscriber_record;
 mod subscribers;
 mod timeline;
 mod tokens;
@@ -44,8 +43,10 @@ pub use retries::DeliveryRetry;
 pub use search::{FoundSubscriber, SearchPage, SubscriberSearch};
 pub use sessions::{SessionOpener, WebSession};
 pub use staff::{StaffCredentials, StaffMember};
-pub use subscriber_record::{ConfirmOutcome, SignupState};
-pub use subscribers::{BounceMark, Consent, ImportRow, ImportSummary, NewSubscriber, Subscriber};
+pub use subscribers::{
+    BounceMark, ConfirmOutcome, Consent, ImportRow, ImportSummary, NewSubscriber, SignupState,
+    Subscriber,
+};
 pub use timeline::{DayReach, LedgerGauge};
 pub use tokens::{ApiToken, NewToken, StoredToken};
 
