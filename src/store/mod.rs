@@ -38,6 +38,7 @@ pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerC
 pub use lists::{ListRef, ListSummary};
 pub use person::{PersonDelivery, PersonRecord};
 pub use progress::CampaignProgress;
+pub(crate) use reach::reach_types;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
 pub use search::{FoundSubscriber, SearchPage, SubscriberSearch};
