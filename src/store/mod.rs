@@ -41,6 +41,7 @@ pub use progress::CampaignProgress;
 pub(crate) use reach::reach_types;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
+pub(crate) use search::found_subscriber;
 pub use search::{FoundSubscriber, SearchPage, SubscriberSearch};
 pub use sessions::{SessionOpener, WebSession};
 pub use staff::{StaffCredentials, StaffMember};
