@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::diagnostic::{Code, Diagnostic, Severity};
 use super::inventory::{Entry, LocaleInventory, Pattern, ReferenceKind};
 use crate::catalogue::loader::file_name;
-use crate::catalogue::{PERSON_VARIABLES, REFERENCE_LOCALE};
+use crate::catalogue::names::{PERSON_VARIABLES, REFERENCE_LOCALE};
 
 /// Every `-term` and message reference must resolve within its own locale:
 /// Fluent formats a message with its locale's bundle only.
