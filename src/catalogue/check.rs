@@ -23,8 +23,9 @@ pub(crate) use self::broken::broken_messages;
 use self::compare::{check_campaign_messages, check_references, compare};
 pub use self::diagnostic::{Code, Diagnostic, Severity};
 use self::inventory::LocaleInventory;
+use super::error::CatalogueError;
 use super::loader::{FolderName, locale_folders};
-use super::{CatalogueError, REFERENCE_LOCALE};
+use super::names::REFERENCE_LOCALE;
 
 /// Completeness and review status of one locale.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::REFERENCE_LOCALE;
+use super::names::REFERENCE_LOCALE;
 
 /// A syntax error at a precise place in a `.ftl` file.
 #[derive(Debug, Clone, PartialEq, Eq)]

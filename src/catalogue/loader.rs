@@ -8,7 +8,7 @@ use fluent::{FluentError, FluentResource};
 use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
-use super::{CatalogueError, SyntaxError};
+use super::error::{CatalogueError, SyntaxError};
 
 /// One locale folder loaded for rendering: its Fluent bundle and campaign messages.
 pub(super) struct LocaleBundle {

@@ -11,6 +11,7 @@
 pub mod check;
 mod error;
 mod loader;
+mod names;
 mod negotiate;
 
 use std::collections::{BTreeMap, HashSet};
@@ -24,21 +25,8 @@ use unic_langid::LanguageIdentifier;
 use self::check::Diagnostic;
 pub use self::error::{CatalogueError, SyntaxError};
 use self::loader::{FolderName, LocaleBundle, load_locale};
+pub use self::names::{HAS_NAME_VARIABLE, NAME_VARIABLE, PERSON_VARIABLES, REFERENCE_LOCALE};
 pub use self::negotiate::Negotiator;
-
-/// The locale every other locale falls back to, and the one translators follow.
-pub const REFERENCE_LOCALE: &str = "es";
-
-/// The person's name (may be empty), given to every part of every campaign message.
-pub const NAME_VARIABLE: &str = "name";
-
-/// `yes` or `no`: whether [`NAME_VARIABLE`] is not empty, for greetings' selectors.
-pub const HAS_NAME_VARIABLE: &str = "has-name";
-
-/// Every variable the renderer gives every part (text, `.subject`,
-/// `.preheader`) of every campaign message. `locales check` accepts these in
-/// any campaign message, whatever the reference uses, and no others.
-pub const PERSON_VARIABLES: [&str; 2] = [NAME_VARIABLE, HAS_NAME_VARIABLE];
 
 /// A campaign message in one locale, formatted for one person.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,18 +7,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 
-use super::{ImportError, LineNote};
-
-/// What the file was, for the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// CSV in UTF-8 (with or without a byte order mark).
-    Utf8Csv,
-    /// CSV in Windows-1252, decoded.
-    Windows1252Csv,
-    /// An Excel workbook (`.xlsx`), its first sheet.
-    Xlsx,
-}
+use super::parsed::{Format, ImportError, LineNote};
 
 /// The start of every `.xlsx` (a zip archive).
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";

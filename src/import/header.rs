@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 
 use super::lines::{Lines, Span};
-use super::{COLUMNS, ImportError, ImportRow, LineNote, MAX_COLUMNS};
+use super::parsed::{COLUMNS, ImportError, LineNote, MAX_COLUMNS};
 use crate::domain::{EmailAddress, LanguageTag, PersonName, Region};
+use crate::store::ImportRow;
 
 /// The header row: where each column willay reads is, and how wide rows are.
 pub(super) struct Header {

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{ImportRow, LineNote, ParsedCsv};
+use super::parsed::{LineNote, ParsedCsv};
+use crate::store::ImportRow;
 
 /// What the rows came to, with each address's row and first line.
 #[derive(Default)]

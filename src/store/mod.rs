@@ -7,6 +7,7 @@
 
 pub(crate) mod audit;
 mod campaigns;
+mod keyed;
 mod ledger;
 mod lists;
 mod person;
@@ -17,7 +18,6 @@ mod search;
 mod sessions;
 mod settings;
 mod staff;
-mod subscriber_record;
 mod subscribers;
 mod timeline;
 mod tokens;
@@ -38,13 +38,17 @@ pub use ledger::{Backlog, ClaimedDelivery, DeliveryOutcome, DeliveryRow, LedgerC
 pub use lists::{ListRef, ListSummary};
 pub use person::{PersonDelivery, PersonRecord};
 pub use progress::CampaignProgress;
+pub(crate) use reach::reach_types;
 pub use reach::{Breakdown, Reach, ReachFilter, ReachRow};
 pub use retries::DeliveryRetry;
+pub(crate) use search::found_subscriber;
 pub use search::{FoundSubscriber, SearchPage, SubscriberSearch};
 pub use sessions::{SessionOpener, WebSession};
 pub use staff::{StaffCredentials, StaffMember};
-pub use subscriber_record::{ConfirmOutcome, SignupState};
-pub use subscribers::{BounceMark, Consent, ImportRow, ImportSummary, NewSubscriber, Subscriber};
+pub use subscribers::{
+    BounceMark, ConfirmOutcome, Consent, ImportRow, ImportSummary, NewSubscriber, SignupState,
+    Subscriber,
+};
 pub use timeline::{DayReach, LedgerGauge};
 pub use tokens::{ApiToken, NewToken, StoredToken};
 

@@ -11,65 +11,132 @@ pub struct ReachFilter {
     pub campaign_id: Option<i64>,
 }
 
-/// Counts for one slice of the ledger (a campaign, a locale, a region, a list…).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
-pub struct ReachRow {
-    /// Distinct people with a ledger row.
-    pub people_targeted: i64,
-    /// Distinct people with at least one delivered message.
-    pub people_reached: i64,
-    /// Delivered messages (one per campaign and person at most).
-    pub messages_delivered: i64,
-    /// Rows given up on.
-    pub failed: i64,
-    /// Rows not yet settled (waiting or being sent).
-    pub pending: i64,
-    /// Rows not sent on purpose (cancelled campaign, person left before the send).
-    pub skipped: i64,
-    /// People reached who unsubscribed after the message.
-    pub unsubscribed_since: i64,
-    /// People whose address hard-bounced (at send time or by a later bounce report).
-    pub bounced: i64,
-}
+/// Declares reach's types — `ReachRow`, `Breakdown`, `Reach` and
+/// `ReachDetail` — in the calling module, their fields and docs written once
+/// here and their derives chosen by the caller: the store's decode rows
+/// (`sqlx`); the API's are its documented contract (`utoipa`), and with
+/// `from: module` each converts from the type of the same name there.
+macro_rules! reach_types {
+    (
+        row: #[$row:meta],
+        breakdown: #[$breakdown:meta],
+        $(counts: #[$counts:meta],)?
+        report: #[$report:meta],
+        $(from: $source:ident,)?
+    ) => {
+        /// Counts for one slice of the ledger (a campaign, a locale, a region, a list…).
+        #[$row]
+        pub struct ReachRow {
+            /// Distinct people with a ledger row.
+            pub people_targeted: i64,
+            /// Distinct people with at least one delivered message.
+            pub people_reached: i64,
+            /// Delivered messages (one per campaign and person at most).
+            pub messages_delivered: i64,
+            /// Rows given up on.
+            pub failed: i64,
+            /// Rows not yet settled (waiting or being sent).
+            pub pending: i64,
+            /// Rows not sent on purpose (cancelled campaign, person left before the send).
+            pub skipped: i64,
+            /// People reached who unsubscribed after the message.
+            pub unsubscribed_since: i64,
+            /// People whose address hard-bounced (at send time or by a later bounce report).
+            pub bounced: i64,
+        }
 
-/// One labelled row of a breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
-pub struct Breakdown {
-    /// The locale, region, list or campaign this row counts.
-    pub key: String,
-    /// Its counts.
-    #[serde(flatten)]
-    #[sqlx(flatten)]
-    pub counts: ReachRow,
-}
+        /// One labelled row of a breakdown.
+        #[$breakdown]
+        pub struct Breakdown {
+            /// The locale, region, list or campaign this row counts.
+            pub key: String,
+            /// Its counts.
+            #[serde(flatten)]
+            $(#[$counts])?
+            pub counts: ReachRow,
+        }
 
-/// Reach over the filtered ledger, with its breakdowns.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Reach {
-    /// Totals.
-    #[serde(flatten)]
-    pub totals: ReachRow,
-    /// Locale → people reached.
-    pub by_locale: BTreeMap<String, i64>,
-    /// Region → people reached.
-    pub by_region: BTreeMap<String, i64>,
-    /// List → people reached.
-    pub by_list: BTreeMap<String, i64>,
-    /// Full counts per locale, region, list and campaign.
-    pub detail: ReachDetail,
-}
+        /// Reach over the filtered ledger, with its breakdowns.
+        #[$report]
+        pub struct Reach {
+            /// Totals.
+            #[serde(flatten)]
+            pub totals: ReachRow,
+            /// Locale → people reached.
+            pub by_locale: BTreeMap<String, i64>,
+            /// Region → people reached.
+            pub by_region: BTreeMap<String, i64>,
+            /// List → people reached.
+            pub by_list: BTreeMap<String, i64>,
+            /// Full counts per locale, region, list and campaign.
+            pub detail: ReachDetail,
+        }
 
-/// Every breakdown with full counts.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ReachDetail {
-    /// Per locale actually used (rows not yet rendered count under `-`).
-    pub locales: Vec<Breakdown>,
-    /// Per region as recorded when the audience was expanded.
-    pub regions: Vec<Breakdown>,
-    /// Per target list (a person on two lists counts in both).
-    pub lists: Vec<Breakdown>,
-    /// Per campaign, `#id name`.
-    pub campaigns: Vec<Breakdown>,
+        /// Every breakdown with full counts.
+        #[$report]
+        pub struct ReachDetail {
+            /// Per locale actually used (rows not yet rendered count under `-`).
+            pub locales: Vec<Breakdown>,
+            /// Per region as recorded when the audience was expanded.
+            pub regions: Vec<Breakdown>,
+            /// Per target list (a person on two lists counts in both).
+            pub lists: Vec<Breakdown>,
+            /// Per campaign, `#id name`.
+            pub campaigns: Vec<Breakdown>,
+        }
+
+        $(
+            impl From<$source::ReachRow> for ReachRow {
+                fn from(r: $source::ReachRow) -> Self {
+                    Self {
+                        people_targeted: r.people_targeted,
+                        people_reached: r.people_reached,
+                        messages_delivered: r.messages_delivered,
+                        failed: r.failed,
+                        pending: r.pending,
+                        skipped: r.skipped,
+                        unsubscribed_since: r.unsubscribed_since,
+                        bounced: r.bounced,
+                    }
+                }
+            }
+
+            impl From<$source::Breakdown> for Breakdown {
+                fn from(b: $source::Breakdown) -> Self {
+                    Self {
+                        key: b.key,
+                        counts: b.counts.into(),
+                    }
+                }
+            }
+
+            impl From<$source::Reach> for Reach {
+                fn from(r: $source::Reach) -> Self {
+                    let rows = |rows: Vec<$source::Breakdown>| rows.into_iter().map(Into::into).collect();
+                    Self {
+                        totals: r.totals.into(),
+                        by_locale: r.by_locale,
+                        by_region: r.by_region,
+                        by_list: r.by_list,
+                        detail: ReachDetail {
+                            locales: rows(r.detail.locales),
+                            regions: rows(r.detail.regions),
+                            lists: rows(r.detail.lists),
+                            campaigns: rows(r.detail.campaigns),
+                        },
+                    }
+                }
+            }
+        )?
+    };
+}
+pub(crate) use reach_types;
+
+reach_types! {
+    row: #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)],
+    breakdown: #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)],
+    counts: #[sqlx(flatten)],
+    report: #[derive(Debug, Clone, Default, serde::Serialize)],
 }
 
 // The aggregate columns shared by every reach query, over deliveries `d`,

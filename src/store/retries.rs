@@ -102,16 +102,9 @@ impl Store {
 
     /// The retries of campaign `id`, oldest first.
     pub async fn delivery_retries(&self, id: i64) -> Result<Vec<DeliveryRetry>, StoreError> {
-        let retries = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, campaign_id, reason, requested_by, rows_retried, created_at \
-                 FROM delivery_retries WHERE campaign_id = $1 ORDER BY id",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(retries)
+        let sql = "SELECT id, campaign_id, reason, requested_by, rows_retried, created_at \
+                   FROM delivery_retries WHERE campaign_id = $1 ORDER BY id";
+        self.rows_by(sql, id).await
     }
 
     /// Gives back rows recorded `failed` by a refusal that turned out to be

@@ -31,22 +31,50 @@ impl SubscriberSearch {
     pub const MAX_LIMIT: u32 = 500;
 }
 
-/// One person in a search's results.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FoundSubscriber {
-    /// Row id.
-    pub id: i64,
-    /// Their address.
-    pub email: String,
-    /// Their name; may be empty.
-    pub name: String,
-    /// Their language tag as stored.
-    pub language: String,
-    /// Their region.
-    pub region: String,
-    /// Whether they receive campaigns (`confirmed`, …).
-    pub status: String,
+/// Declares a search result's person in the calling module, its fields and
+/// docs written once here and its derives chosen by the caller: the store's
+/// decodes rows; the API's is its documented contract, built `from` the store's.
+macro_rules! found_subscriber {
+    (#[$derive:meta] $name:ident $(, from: $source:path)?) => {
+        /// One person in a search's results.
+        #[$derive]
+        pub struct $name {
+            /// Id.
+            pub id: i64,
+            /// Address.
+            pub email: String,
+            /// Name; may be empty.
+            pub name: String,
+            /// Language tag as stored.
+            pub language: String,
+            /// Region.
+            pub region: String,
+            /// `unconfirmed`, `confirmed`, `unsubscribed` or `bounced`.
+            pub status: String,
+        }
+
+        $(
+            impl From<$source> for $name {
+                fn from(p: $source) -> Self {
+                    Self {
+                        id: p.id,
+                        email: p.email,
+                        name: p.name,
+                        language: p.language,
+                        region: p.region,
+                        status: p.status,
+                    }
+                }
+            }
+        )?
+    };
 }
+pub(crate) use found_subscriber;
+
+found_subscriber!(
+    #[derive(Debug, Clone, sqlx::FromRow)]
+    FoundSubscriber
+);
 
 /// A page of results, and where the next one starts.
 #[derive(Debug, Clone)]

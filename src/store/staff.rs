@@ -83,10 +83,7 @@ impl Store {
     /// The staff member named `name`, if any.
     pub async fn staff_member(&self, name: &str) -> Result<Option<StaffMember>, StoreError> {
         let sql = concat!(select_member!(), "FROM staff s WHERE s.name = $1");
-        let member: Option<StaffMember> = on_pool!(self, pool => {
-            sqlx::query_as(sql).bind(name).fetch_optional(pool).await?
-        });
-        Ok(member)
+        self.row_by(sql, name).await
     }
 
     /// What a log-in as `name` is checked against.
@@ -94,13 +91,8 @@ impl Store {
         &self,
         name: &str,
     ) -> Result<Option<StaffCredentials>, StoreError> {
-        let found: Option<StaffCredentials> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, password_hash FROM staff WHERE name = $1")
-                .bind(name)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(found)
+        let sql = "SELECT id, password_hash FROM staff WHERE name = $1";
+        self.row_by(sql, name).await
     }
 
     /// Stores the dashboard language staff member `id` chose (`None`: follow the browser).

@@ -96,13 +96,9 @@ impl Store {
         &self,
         selector: &str,
     ) -> Result<Option<StoredToken>, StoreError> {
-        let token: Option<StoredToken> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, token_hash AS hash, role, staff_id FROM api_tokens WHERE selector = $1")
-                .bind(selector)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(token)
+        let sql = "SELECT id, name, token_hash AS hash, role, staff_id FROM api_tokens \
+                   WHERE selector = $1";
+        self.row_by(sql, selector).await
     }
 
     /// Records that a token was used (at most once a minute, to spare writes).

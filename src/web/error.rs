@@ -1,7 +1,7 @@
 //! The API's errors, mapped to status codes and JSON in one place.
 
 use axum::Json;
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -251,6 +251,13 @@ impl From<QueryRejection> for ApiError {
             "invalid_query",
             rejection.body_text(),
         )
+    }
+}
+
+/// A path parameter that does not parse names nothing: 404 `not_found`.
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        Self::not_found("not_found", "no resource has that id")
     }
 }
 

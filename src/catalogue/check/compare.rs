@@ -1,12 +1,12 @@
 //! The rules: references resolve, campaign messages are complete, and each
 //! translation matches the reference message by message.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::diagnostic::{Code, Diagnostic, Severity};
 use super::inventory::{Entry, LocaleInventory, Pattern, ReferenceKind};
 use crate::catalogue::loader::file_name;
-use crate::catalogue::{PERSON_VARIABLES, REFERENCE_LOCALE};
+use crate::catalogue::names::{PERSON_VARIABLES, REFERENCE_LOCALE};
 
 /// Every `-term` and message reference must resolve within its own locale:
 /// Fluent formats a message with its locale's bundle only.
@@ -116,8 +116,8 @@ pub(super) fn compare(
             Some(found) => compare_entry(id, wanted, found, t, Kind::of_message(wanted), out),
         }
     }
-    for (id, extra) in &translation.messages {
-        if !reference.messages.contains_key(id) && !reference.broken.contains(id) {
+    for (id, extra) in unmatched(&translation.messages, &reference.messages) {
+        if !reference.broken.contains(id) {
             out.push(Diagnostic::at(
                 Severity::Warning,
                 Code::ExtraMessage,
@@ -214,19 +214,18 @@ fn compare_entry(
         }
     }
     if is_message {
-        for (name, f) in &found.attributes {
-            if !wanted.attributes.contains_key(name) {
-                out.push(Diagnostic::at(
-                    Severity::Warning,
-                    Code::ExtraAttribute,
-                    locale,
-                    &f.at,
-                    format!(
-                        "attribute `.{name}` of `{id}` is not in the reference \
-                         `{REFERENCE_LOCALE}`, so it is never used"
-                    ),
-                ));
-            }
+        for (name, f) in unmatched(&found.attributes, &wanted.attributes) {
+            let message = format!(
+                "attribute `.{name}` of `{id}` is not in the reference \
+                 `{REFERENCE_LOCALE}`, so it is never used"
+            );
+            out.push(Diagnostic::at(
+                Severity::Warning,
+                Code::ExtraAttribute,
+                locale,
+                &f.at,
+                message,
+            ));
         }
     }
 }
@@ -270,20 +269,28 @@ fn compare_variables(
             message,
         ));
     }
-    for (name, at) in &wanted.variables {
-        if !found.variables.contains_key(name) {
-            out.push(Diagnostic::at(
-                Severity::Warning,
-                Code::VariableMismatch,
-                locale,
-                &found.at,
-                format!(
-                    "`{label}` does not use `${name}`, which the reference \
-                     `{REFERENCE_LOCALE}` uses at {at}"
-                ),
-            ));
-        }
+    for (name, at) in unmatched(&wanted.variables, &found.variables) {
+        let message = format!(
+            "`{label}` does not use `${name}`, which the reference \
+             `{REFERENCE_LOCALE}` uses at {at}"
+        );
+        out.push(Diagnostic::at(
+            Severity::Warning,
+            Code::VariableMismatch,
+            locale,
+            &found.at,
+            message,
+        ));
     }
+}
+
+/// The entries of `these` whose name `those` lacks: what one side has and
+/// the other does not.
+fn unmatched<'a, V, W>(
+    these: &'a BTreeMap<String, V>,
+    those: &'a BTreeMap<String, W>,
+) -> impl Iterator<Item = (&'a String, &'a V)> {
+    these.iter().filter(|(name, _)| !those.contains_key(*name))
 }
 
 fn list_variables(names: &BTreeSet<&str>) -> String {

@@ -170,15 +170,9 @@ impl Store {
 
     /// Every ledger row of a campaign, in id order (for inspection and tests).
     pub async fn deliveries(&self, campaign_id: i64) -> Result<Vec<DeliveryRow>, StoreError> {
-        let rows: Vec<DeliveryRecord> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT subscriber_id, state, attempts, last_error, locale, bounced_at \
-                 FROM deliveries WHERE campaign_id = $1 ORDER BY id",
-            )
-            .bind(campaign_id)
-            .fetch_all(pool)
-            .await?
-        });
+        let sql = "SELECT subscriber_id, state, attempts, last_error, locale, bounced_at \
+                   FROM deliveries WHERE campaign_id = $1 ORDER BY id";
+        let rows: Vec<DeliveryRecord> = self.rows_by(sql, campaign_id).await?;
         rows.into_iter()
             .map(|row| {
                 Ok(DeliveryRow {

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use super::extract::{Body, Id, OptionalBody, rfc3339};
-use super::responses::JsonBodyRefused;
-use crate::campaigns::{CampaignAction, CampaignRequest, Fallback};
+use super::responses::{JsonBodyRefused, OptionalBodyRefused};
+use crate::campaigns::{CampaignRequest, Fallback, Steer};
 use crate::domain::ListName;
 use crate::store::{Campaign, CampaignProgress};
 use crate::web::auth::ApiCaller;
@@ -194,29 +194,13 @@ pub async fn show_campaign(
     Ok(Json(campaign_view(&state, campaign).await?))
 }
 
-async fn act(
-    state: &WebState,
-    caller: &ApiCaller,
-    id: i64,
-    action: CampaignAction,
-) -> Result<Json<CampaignChanged>, ApiError> {
-    let campaign = state
-        .app
-        .change_campaign(id, action, None, &caller.actor())
-        .await?;
-    tracing::info!(campaign_id = id, status = %campaign.status, "campaign changed through the API");
-    Ok(Json(changed(state, campaign).await?))
-}
-
 /// Schedules a draft (now, or at `at`), with fallback warnings; with
 /// `strict`, refuses instead. The body is optional: none schedules it now.
 #[utoipa::path(post, path = "/campaigns/{id}/schedule", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
     request_body(content = Option<ScheduleBody>, description = "optional: no body schedules the campaign now"),
-    responses((status = 200, body = CampaignChanged),
-        (status = 400, description = "the body is not JSON", body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = ConflictBody),
-        (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
+    responses((status = 200, body = CampaignChanged), OptionalBodyRefused, (status = 404, body = ErrorBody),
+        (status = 409, description = "not a draft (`invalid_transition`), or `strict` and someone would get a fallback language (`fallback_refused`)", body = ConflictBody)))]
 pub async fn schedule(
     State(state): State<WebState>,
     caller: ApiCaller,
@@ -231,43 +215,34 @@ pub async fn schedule(
     Ok(Json(with_fallbacks(&state, campaign, fallbacks).await?))
 }
 
-/// Pauses a running campaign.
-#[utoipa::path(post, path = "/campaigns/{id}/pause", tag = "campaigns",
-    params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
-        (status = 409, description = "not running", body = ErrorBody)))]
-pub async fn pause(
-    State(state): State<WebState>,
-    caller: ApiCaller,
-    Id(id): Id,
-) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, &caller, id, CampaignAction::Pause).await
+/// Declares the routes that steer a campaign: each its handler and OpenAPI
+/// entry, from its name, path, command and when it is refused.
+macro_rules! steering_routes {
+    ($($(#[$doc:meta])* $name:ident: $path:tt, $steer:expr, refused $refused:tt;)+) => {$(
+        $(#[$doc])*
+        #[utoipa::path(post, path = $path, tag = "campaigns",
+            params(("id" = i64, Path, description = "campaign id")),
+            responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
+                (status = 409, description = $refused, body = ErrorBody)))]
+        pub async fn $name(
+            State(state): State<WebState>,
+            caller: ApiCaller,
+            Id(id): Id,
+        ) -> Result<Json<CampaignChanged>, ApiError> {
+            let campaign = state.app.steer_campaign(id, $steer, &caller.actor()).await?;
+            tracing::info!(campaign_id = id, status = %campaign.status, "campaign changed through the API");
+            Ok(Json(changed(&state, campaign).await?))
+        }
+    )+};
 }
 
-/// Resumes a paused campaign.
-#[utoipa::path(post, path = "/campaigns/{id}/resume", tag = "campaigns",
-    params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
-        (status = 409, description = "not paused", body = ErrorBody)))]
-pub async fn resume(
-    State(state): State<WebState>,
-    caller: ApiCaller,
-    Id(id): Id,
-) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, &caller, id, CampaignAction::Resume).await
-}
-
-/// Cancels a campaign: unsent messages are never sent.
-#[utoipa::path(post, path = "/campaigns/{id}/cancel", tag = "campaigns",
-    params(("id" = i64, Path, description = "campaign id")),
-    responses((status = 200, body = CampaignChanged), (status = 404, body = ErrorBody),
-        (status = 409, description = "already finished or cancelled", body = ErrorBody)))]
-pub async fn cancel(
-    State(state): State<WebState>,
-    caller: ApiCaller,
-    Id(id): Id,
-) -> Result<Json<CampaignChanged>, ApiError> {
-    act(&state, &caller, id, CampaignAction::Cancel).await
+steering_routes! {
+    /// Pauses a running campaign.
+    pause: "/campaigns/{id}/pause", Steer::Pause, refused "not running";
+    /// Resumes a paused campaign.
+    resume: "/campaigns/{id}/resume", Steer::Resume, refused "not paused";
+    /// Cancels a campaign: unsent messages are never sent.
+    cancel: "/campaigns/{id}/cancel", Steer::Cancel, refused "already finished or cancelled";
 }
 
 /// Why failed messages are retried; the whole body is optional.
@@ -295,10 +270,8 @@ pub struct RetriedView {
 #[utoipa::path(post, path = "/campaigns/{id}/retry", tag = "campaigns",
     params(("id" = i64, Path, description = "campaign id")),
     request_body(content = Option<RetryBody>, description = "optional: `{\"reason\": \"…\"}`"),
-    responses((status = 200, body = RetriedView),
-        (status = 400, description = "the body is not JSON", body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "the campaign is cancelled (`invalid_transition`)", body = ErrorBody),
-        (status = 422, description = "a body of the wrong shape", body = ErrorBody)))]
+    responses((status = 200, body = RetriedView), OptionalBodyRefused, (status = 404, body = ErrorBody),
+        (status = 409, description = "the campaign is cancelled (`invalid_transition`)", body = ErrorBody)))]
 pub async fn retry(
     State(state): State<WebState>,
     caller: ApiCaller,

@@ -2,39 +2,18 @@
 //! errors with a stable code, and its one time format.
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::request::Parts;
 
 use crate::web::error::ApiError;
 
 /// A numeric id from the path; anything else is a resource that does not exist.
-pub(in crate::web) struct Id(pub i64);
-
-impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let ApiPath(id) = ApiPath::<i64>::from_request_parts(parts, state).await?;
-        Ok(Id(id))
-    }
-}
+#[derive(FromRequestParts)]
+#[from_request(rejection(ApiError))]
+pub(in crate::web) struct Id(#[from_request(via(Path))] pub i64);
 
 /// A path parameter; one that does not parse names nothing, hence 404.
+#[derive(FromRequestParts)]
+#[from_request(via(Path), rejection(ApiError))]
 pub(in crate::web) struct ApiPath<T>(pub T);
-
-impl<S, T> FromRequestParts<S> for ApiPath<T>
-where
-    S: Send + Sync,
-    T: serde::de::DeserializeOwned + Send,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Path(value)| ApiPath(value))
-            .map_err(|_| ApiError::not_found("not_found", "no resource has that id"))
-    }
-}
 
 /// A query string whose rejections are API errors (400 `invalid_query`).
 #[derive(FromRequestParts)]
@@ -66,18 +45,9 @@ where
 }
 
 /// The raw body, within the route's size limit (413 JSON beyond it).
+#[derive(FromRequest)]
+#[from_request(rejection(ApiError))]
 pub(in crate::web) struct Raw(pub axum::body::Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for Raw {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        axum::body::Bytes::from_request(request, state)
-            .await
-            .map(Raw)
-            .map_err(ApiError::from)
-    }
-}
 
 /// Milliseconds as RFC 3339 (UTC), for people and programs alike.
 pub(in crate::web) fn rfc3339(ms: Option<i64>) -> Option<String> {

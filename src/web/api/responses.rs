@@ -19,3 +19,16 @@ pub enum JsonBodyRefused {
     )]
     NotJson(ErrorBody),
 }
+
+/// What a route reading an optional JSON body answers before considering its
+/// meaning (no body at all is the default, whatever its type).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum OptionalBodyRefused {
+    /// The body is not JSON.
+    #[response(status = 400, description = "the body is not JSON")]
+    Malformed(ErrorBody),
+    /// The body is JSON of the wrong shape.
+    #[response(status = 422, description = "a body of the wrong shape")]
+    WrongShape(ErrorBody),
+}

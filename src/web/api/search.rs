@@ -5,7 +5,7 @@ use axum::extract::State;
 
 use super::extract::ApiQuery;
 use crate::domain::{ListName, SubscriberStatus};
-use crate::store::{FoundSubscriber, SubscriberSearch};
+use crate::store::{self, FoundSubscriber, SubscriberSearch};
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::state::WebState;
 
@@ -30,35 +30,11 @@ pub struct SearchQuery {
     pub limit: Option<u32>,
 }
 
-/// A person in the results.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct FoundView {
-    /// Id.
-    pub id: i64,
-    /// Address.
-    pub email: String,
-    /// Name; may be empty.
-    pub name: String,
-    /// Language tag as stored.
-    pub language: String,
-    /// Region.
-    pub region: String,
-    /// `unconfirmed`, `confirmed`, `unsubscribed` or `bounced`.
-    pub status: String,
-}
-
-impl From<FoundSubscriber> for FoundView {
-    fn from(p: FoundSubscriber) -> Self {
-        Self {
-            id: p.id,
-            email: p.email,
-            name: p.name,
-            language: p.language,
-            region: p.region,
-            status: p.status,
-        }
-    }
-}
+store::found_subscriber!(
+    #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+    FoundView,
+    from: FoundSubscriber
+);
 
 /// A page of people.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 
 use super::extract::{ApiQuery, Body, Id, Raw};
 use super::responses::JsonBodyRefused;
+use super::search::FoundView;
 use crate::domain::{
     EmailAddress, LanguageTag, ListName, PersonName, ProfileError, Region, SubscriberStatus,
 };
@@ -89,18 +90,9 @@ pub async fn create_list(
 /// A subscriber, with the lists they are on.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct SubscriberView {
-    /// Id.
-    pub id: i64,
-    /// Address.
-    pub email: String,
-    /// Name; may be empty.
-    pub name: String,
-    /// Language tag as stored.
-    pub language: String,
-    /// Region.
-    pub region: String,
-    /// `unconfirmed`, `confirmed`, `unsubscribed` or `bounced`.
-    pub status: String,
+    /// Who.
+    #[serde(flatten)]
+    pub person: FoundView,
     /// Names of their lists.
     pub lists: Vec<String>,
 }
@@ -145,12 +137,14 @@ async fn view(state: &WebState, id: i64) -> Result<SubscriberView, ApiError> {
     let s = state.app.store.subscriber(id).await?;
     Ok(SubscriberView {
         lists: state.app.store.subscriber_lists(id).await?,
-        id: s.id,
-        email: s.email,
-        name: s.name,
-        language: s.language,
-        region: s.region,
-        status: s.status.to_string(),
+        person: FoundView {
+            id: s.id,
+            email: s.email,
+            name: s.name,
+            language: s.language,
+            region: s.region,
+            status: s.status.to_string(),
+        },
     })
 }
 

@@ -2,14 +2,13 @@
 //! delete (its people stay; a list campaigns were sent to stays too).
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::form::SignedForm;
 use super::text::DashText;
-use super::{failed, page};
+use super::{Done, failed, page};
 use crate::domain::ListName;
 use crate::store::{ListSummary, now_millis};
 use crate::web::auth::Staff;
@@ -27,25 +26,14 @@ struct ListsPage<'a> {
     notice: Option<&'static str>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct Done {
-    done: String,
-}
-
 /// `GET /dashboard/lists`.
-pub(super) async fn lists(
-    State(state): State<WebState>,
-    staff: Staff,
-    done: Result<Query<Done>, QueryRejection>,
-) -> Response {
+pub(super) async fn lists(State(state): State<WebState>, staff: Staff, done: Done) -> Response {
     let t = DashText::for_staff(&state, &staff);
-    let notice = match done.map(|Query(d)| d.done).unwrap_or_default().as_str() {
-        "created" => Some("dash-lists-created"),
-        "renamed" => Some("dash-lists-renamed"),
-        "deleted" => Some("dash-lists-deleted"),
-        _ => None,
-    };
+    let notice = done.notice(&[
+        ("created", "dash-lists-created"),
+        ("renamed", "dash-lists-renamed"),
+        ("deleted", "dash-lists-deleted"),
+    ]);
     match state.app.store.lists().await {
         Ok(lists) => {
             let body = ListsPage {

@@ -18,12 +18,13 @@ mod previews;
 mod text;
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
@@ -133,30 +134,25 @@ fn error_page(
     title: &str,
     message: String,
 ) -> Response {
-    error_page_with(t, staff, status, title, message, None)
+    ErrorPage::new(t, staff, title, message).show(status)
 }
 
-fn error_page_with(
-    t: &DashText<'_>,
-    staff: Option<&Staff>,
-    status: StatusCode,
-    title: &str,
-    message: String,
-    detail: Option<String>,
-) -> Response {
-    page(
-        t,
-        status,
-        ErrorPage {
+impl<'a> ErrorPage<'a> {
+    /// The page titled by message `title`, without technical detail.
+    fn new(t: &'a DashText<'a>, staff: Option<&'a Staff>, title: &str, message: String) -> Self {
+        Self {
             t,
             user: staff.map_or("", |s| s.session.token_name.as_str()),
             csrf: staff.map_or("", |s| s.session.csrf.as_str()),
             title: t.get(title),
             message,
-            detail,
+            detail: None,
         }
-        .render(),
-    )
+    }
+
+    fn show(self, status: StatusCode) -> Response {
+        page(self.t, status, self.render())
+    }
 }
 
 /// A failed request as a page: the API's status, and its refusal in the
@@ -183,18 +179,14 @@ fn failed(state: &WebState, staff: &Staff, error: impl Into<ApiError>) -> Respon
     let known = format!("dash-refused-{}", error.code().replace('_', "-"));
     if t.has(&known) {
         let message = t.get(&known);
-        error_page(&t, Some(staff), status, title, message)
-    } else {
-        let message = t.get("dash-refused-other");
-        error_page_with(
-            &t,
-            Some(staff),
-            status,
-            title,
-            message,
-            Some(error.to_string()),
-        )
+        return error_page(&t, Some(staff), status, title, message);
     }
+    let message = t.get("dash-refused-other");
+    ErrorPage {
+        detail: Some(error.to_string()),
+        ..ErrorPage::new(&t, Some(staff), title, message)
+    }
+    .show(status)
 }
 
 /// The 403 for a form without this session's anti-forgery value.
@@ -207,6 +199,35 @@ fn forged(t: &DashText<'_>, staff: Option<&Staff>) -> Response {
         "dash-forged-title",
         message,
     )
+}
+
+/// What the step before a redirect did, from its `?done=…` (post, redirect,
+/// get): the page it lands on says so. A query without it, or mangled, says nothing.
+pub(super) struct Done(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Done {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        #[derive(Default, serde::Deserialize)]
+        #[serde(default)]
+        struct Step {
+            done: String,
+        }
+        let step =
+            Query::<Step>::try_from_uri(&parts.uri).map_or_else(|_| Step::default(), |q| q.0);
+        Ok(Done(step.done))
+    }
+}
+
+impl Done {
+    /// The notice (a message id) `table` gives the step that was done.
+    fn notice(&self, table: &[(&str, &'static str)]) -> Option<&'static str> {
+        table
+            .iter()
+            .find(|(done, _)| *done == self.0)
+            .map(|&(_, notice)| notice)
+    }
 }
 
 /// A campaign id from a dashboard address; anything else names no campaign.

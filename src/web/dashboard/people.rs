@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::form::SignedForm;
 use super::text::DashText;
-use super::{failed, page};
+use super::{Done, failed, page};
 use crate::domain::{Region, SubscriberStatus};
 use crate::store::{FoundSubscriber, ListRef, PersonRecord, Subscriber, now_millis};
 use crate::web::api::search::SearchQuery;
@@ -31,14 +31,8 @@ struct PeoplePage<'a> {
     people: Vec<FoundSubscriber>,
     /// The address of the next page, with the same filters.
     next: Option<String>,
-    /// Someone was just erased (the page she was on is gone).
-    erased: bool,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub(super) struct Notice {
-    erased: bool,
+    /// What just happened, as a message id (someone erased: the page she was on is gone).
+    notice: Option<&'static str>,
 }
 
 /// `GET /dashboard/subscribers`: the search form and a page of results.
@@ -46,10 +40,10 @@ pub(super) async fn search(
     State(state): State<WebState>,
     staff: Staff,
     query: Result<Query<SearchQuery>, QueryRejection>,
-    notice: Result<Query<Notice>, QueryRejection>,
+    done: Done,
 ) -> Response {
     let t = DashText::for_staff(&state, &staff);
-    let erased = notice.is_ok_and(|Query(n)| n.erased);
+    let notice = done.notice(&[("erased", "dash-people-erased")]);
     // A mangled query shows the empty form rather than an error.
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result: Result<Response, ApiError> = async {
@@ -67,7 +61,7 @@ pub(super) async fn search(
             lists: state.app.store.list_refs().await?,
             people: found.people,
             next,
-            erased,
+            notice,
         }
         .render();
         Ok(page(&t, StatusCode::OK, body))
@@ -230,7 +224,7 @@ async fn act_on(
             "erase" if form.confirm == "yes" => {
                 store.delete_subscriber(id, now, &actor).await?;
                 tracing::info!(subscriber_id = id, "subscriber erased from the dashboard");
-                return Ok("/dashboard/subscribers?erased=true".to_owned());
+                return Ok("/dashboard/subscribers?done=erased".to_owned());
             }
             "erase" => return Ok(format!("/dashboard/subscribers/{id}/erase")),
             _ => {

@@ -4,14 +4,16 @@
 //! Both show a page with a button on GET and act only on POST: mail systems'
 //! link scanners follow links but do not submit forms.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use axum::routing::get;
 
 use super::{PageQuery, notice, page_text_for, server_error};
 use crate::store::{ConfirmOutcome, StoreError, Subscriber, now_millis};
-use crate::unsubscribe::{LinkRefused, LinkSent, UnsubscribeLink};
+use crate::unsubscribe::{LinkBinding, LinkSent, UnsubscribeLink};
 use crate::web::confirm::{ConfirmLink, ConfirmTokenError};
 use crate::web::i18n::PageText;
 use crate::web::state::WebState;
@@ -101,25 +103,6 @@ async fn link_page<'a, L>(
     LinkPage { state, t, here }
 }
 
-/// A link's GET page: its button (notice key, label key, one-click) when the
-/// link is the holder's, else the notice that says why it does nothing.
-async fn button_page<L>(
-    state: &WebState,
-    here: String,
-    query: Option<String>,
-    link: Checked<L>,
-    headers: &HeaderMap,
-    (key, label, one_click): (&str, &str, bool),
-) -> Response {
-    let query = PageQuery::parse(query.as_deref());
-    let page = link_page(state, here, query.lang.as_deref(), &link, headers).await;
-    match link {
-        Checked::Theirs(..) => page.ask(StatusCode::OK, key, label, one_click),
-        Checked::Refused(status, key) => page.say(status, key),
-        Checked::Broken(error) => server_error(error),
-    }
-}
-
 /// What a link's token came to.
 enum Checked<L> {
     /// Well signed, and sent to this person.
@@ -130,54 +113,148 @@ enum Checked<L> {
     Broken(StoreError),
 }
 
-impl<L> Checked<L> {
-    /// The store's word on a verified `link` naming `subscriber_id`. A link
-    /// whose person is not here (erased, or the id now someone else's) is an
-    /// unknown link: the page must not tell that the id is taken.
-    fn from_store(
-        link: L,
-        subscriber_id: i64,
-        found: Result<Result<Subscriber, LinkRefused>, StoreError>,
-    ) -> Self {
-        match found {
-            Ok(Ok(person)) => Self::Theirs(link, person),
-            Ok(Err(refused)) => {
-                tracing::info!(subscriber_id, reason = %refused, "link refused");
-                Self::Refused(StatusCode::NOT_FOUND, "web-unknown-link")
+/// The link `token` stands for, checked: its signature, then its person. A
+/// link whose person is not here (erased, or the id now someone else's) is an
+/// unknown link: the page must not tell that the id is taken.
+async fn check<L: Link>(state: &WebState, token: &str) -> Checked<L> {
+    let link = match L::verify(state, token) {
+        Ok(link) => link,
+        Err(notice) => return Checked::Refused(StatusCode::BAD_REQUEST, notice),
+    };
+    let (subscriber_id, binding, sent) = link.sent_to();
+    let found = state
+        .app
+        .store
+        .link_subscriber(subscriber_id, binding, sent)
+        .await;
+    match found {
+        Ok(Ok(person)) => Checked::Theirs(link, person),
+        Ok(Err(refused)) => {
+            tracing::info!(subscriber_id, reason = %refused, "link refused");
+            Checked::Refused(StatusCode::NOT_FOUND, "web-unknown-link")
+        }
+        Err(error) => Checked::Broken(error),
+    }
+}
+
+/// A kind of signed link: the page at its address shows a button (GET) and
+/// posting that page's form acts (POST).
+trait Link: Sized {
+    /// The route of its page, with the token as `{token}`.
+    const ROUTE: &'static str;
+    /// The page's notice key, its button's label key, and whether the button
+    /// posts RFC 8058's one-click pair.
+    const BUTTON: (&'static str, &'static str, bool);
+    /// Whether a `multipart/form-data` post is read as a form (RFC 8058 §3.1).
+    const MULTIPART: bool;
+
+    /// The link `token` stands for, if well signed (and in date); else the
+    /// notice that says why not.
+    fn verify(state: &WebState, token: &str) -> Result<Self, &'static str>;
+
+    /// Whom it names (their id and binding), and when it was sent.
+    fn sent_to(&self) -> (i64, LinkBinding, LinkSent);
+
+    /// Whether a post with these form fields (none: not a form) asks to act.
+    fn asked(fields: Option<&[(String, String)]>) -> bool;
+
+    /// Acts, for the person the link was sent to; the answer is said on `page`.
+    async fn act(self, state: &WebState, page: LinkPage<'_>) -> Response;
+}
+
+impl Link for ConfirmLink {
+    const ROUTE: &'static str = "/confirm/{token}";
+    const BUTTON: (&'static str, &'static str, bool) = ("web-confirm", "web-confirm-button", false);
+    const MULTIPART: bool = false;
+
+    /// Signature and age.
+    fn verify(state: &WebState, token: &str) -> Result<Self, &'static str> {
+        let ttl = state.config.confirm_ttl.as_millis() as i64;
+        state
+            .confirm
+            .verify(token, now_millis(), ttl)
+            .map_err(bad_confirm_link)
+    }
+
+    fn sent_to(&self) -> (i64, LinkBinding, LinkSent) {
+        let sent = LinkSent::At(self.issued_at);
+        (self.subscriber_id, self.binding, sent)
+    }
+
+    /// Any form posted by the confirm page.
+    fn asked(fields: Option<&[(String, String)]>) -> bool {
+        fields.is_some()
+    }
+
+    async fn act(self, state: &WebState, page: LinkPage<'_>) -> Response {
+        let outcome = state
+            .app
+            .store
+            .confirm_subscription(
+                self.subscriber_id,
+                self.list_id,
+                self.issued_at,
+                now_millis(),
+            )
+            .await;
+        match outcome {
+            Ok(ConfirmOutcome::Confirmed) => {
+                tracing::info!(subscriber_id = self.subscriber_id, "subscription confirmed");
+                page.say(StatusCode::OK, "web-confirmed")
             }
-            Err(error) => Self::Broken(error),
+            Ok(ConfirmOutcome::Stale) => page.say(StatusCode::CONFLICT, "web-confirm-stale"),
+            Ok(ConfirmOutcome::Unknown) => page.say(StatusCode::NOT_FOUND, "web-unknown-link"),
+            Err(error) => server_error(error),
         }
     }
 }
 
-/// A confirmation link, checked: signature, age, and person.
-async fn check_confirm(state: &WebState, token: &str) -> Checked<ConfirmLink> {
-    let ttl = state.config.confirm_ttl.as_millis() as i64;
-    let link = match state.confirm.verify(token, now_millis(), ttl) {
-        Ok(link) => link,
-        Err(error) => return Checked::Refused(StatusCode::BAD_REQUEST, bad_confirm_link(error)),
-    };
-    let sent = LinkSent::At(link.issued_at);
-    let found = state
-        .app
-        .store
-        .link_subscriber(link.subscriber_id, link.binding, sent)
-        .await;
-    Checked::from_store(link, link.subscriber_id, found)
-}
+impl Link for UnsubscribeLink {
+    const ROUTE: &'static str = "/u/{token}";
+    const BUTTON: (&'static str, &'static str, bool) =
+        ("web-unsubscribe", "web-unsubscribe-button", true);
+    const MULTIPART: bool = true;
 
-/// An unsubscribe link, checked: signature and person.
-async fn check_unsubscribe(state: &WebState, token: &str) -> Checked<UnsubscribeLink> {
-    let Ok(link) = state.app.signer.verify(token) else {
-        return Checked::Refused(StatusCode::BAD_REQUEST, "web-bad-link");
-    };
-    let sent = LinkSent::InCampaign(link.campaign_id);
-    let found = state
-        .app
-        .store
-        .link_subscriber(link.subscriber_id, link.binding, sent)
-        .await;
-    Checked::from_store(link, link.subscriber_id, found)
+    /// Signature.
+    fn verify(state: &WebState, token: &str) -> Result<Self, &'static str> {
+        state.app.signer.verify(token).map_err(|_| "web-bad-link")
+    }
+
+    fn sent_to(&self) -> (i64, LinkBinding, LinkSent) {
+        let sent = LinkSent::InCampaign(self.campaign_id);
+        (self.subscriber_id, self.binding, sent)
+    }
+
+    /// RFC 8058 one-click: a form body (urlencoded or multipart, §3.1) holding
+    /// the pair `List-Unsubscribe=One-Click` unsubscribes at once, without
+    /// cookies or anti-forgery values — the signed link is the credential.
+    fn asked(fields: Option<&[(String, String)]>) -> bool {
+        fields
+            .into_iter()
+            .flatten()
+            .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click")
+    }
+
+    async fn act(self, state: &WebState, page: LinkPage<'_>) -> Response {
+        match state
+            .app
+            .store
+            .unsubscribe(self.subscriber_id, now_millis(), None)
+            .await
+        {
+            Ok(changed) => {
+                if changed {
+                    tracing::info!(
+                        subscriber_id = self.subscriber_id,
+                        campaign_id = self.campaign_id,
+                        "unsubscribed"
+                    );
+                }
+                page.say(StatusCode::OK, "web-unsubscribed")
+            }
+            Err(error) => server_error(error),
+        }
+    }
 }
 
 /// The notice for a confirm link that did not verify.
@@ -188,133 +265,63 @@ fn bad_confirm_link(error: ConfirmTokenError) -> &'static str {
     }
 }
 
-/// `GET /confirm/{token}`: the confirm button, or why the link does not work.
-pub(super) async fn confirm_page(
-    State(state): State<WebState>,
-    Path(token): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let link = check_confirm(&state, &token).await;
-    let here = format!("/confirm/{token}");
-    let button = ("web-confirm", "web-confirm-button", false);
-    button_page(&state, here, query, link, &headers, button).await
-}
-
-/// Confirms, when posted by the confirm page's form.
-pub(super) async fn confirm(
-    State(state): State<WebState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let fields = form_fields(&headers, body, false).await;
-    let checked = check_confirm(&state, &token).await;
-    let lang = field(fields.as_deref(), "lang");
-    let page = link_page(
-        &state,
-        format!("/confirm/{token}"),
-        lang,
-        &checked,
-        &headers,
-    )
-    .await;
-    let link = match checked {
-        Checked::Theirs(link, _) => link,
-        Checked::Refused(status, key) => return page.say(status, key),
-        Checked::Broken(error) => return server_error(error),
-    };
-    if fields.is_none() {
-        // Not the page's form: show it again, with its button.
-        return page.ask(
-            StatusCode::BAD_REQUEST,
-            "web-confirm",
-            "web-confirm-button",
-            false,
-        );
-    }
-    let outcome = state
-        .app
-        .store
-        .confirm_subscription(
-            link.subscriber_id,
-            link.list_id,
-            link.issued_at,
-            now_millis(),
+/// The routes of the confirm and unsubscribe links.
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            ConfirmLink::ROUTE,
+            get(show::<ConfirmLink>).post(post::<ConfirmLink>),
         )
-        .await;
-    match outcome {
-        Ok(ConfirmOutcome::Confirmed) => {
-            tracing::info!(subscriber_id = link.subscriber_id, "subscription confirmed");
-            page.say(StatusCode::OK, "web-confirmed")
-        }
-        Ok(ConfirmOutcome::Stale) => page.say(StatusCode::CONFLICT, "web-confirm-stale"),
-        Ok(ConfirmOutcome::Unknown) => page.say(StatusCode::NOT_FOUND, "web-unknown-link"),
-        Err(error) => server_error(error),
-    }
+        .route(
+            UnsubscribeLink::ROUTE,
+            get(show::<UnsubscribeLink>).post(post::<UnsubscribeLink>),
+        )
 }
 
-/// `GET /u/{token}`: the unsubscribe button, or why the link does not work.
-pub(super) async fn unsubscribe_page(
+/// `GET`: the link's button when the link is the holder's, else the notice
+/// that says why it does nothing.
+async fn show<L: Link>(
     State(state): State<WebState>,
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let link = check_unsubscribe(&state, &token).await;
-    let here = format!("/u/{token}");
-    let button = ("web-unsubscribe", "web-unsubscribe-button", true);
-    button_page(&state, here, query, link, &headers, button).await
+    let link = check::<L>(&state, &token).await;
+    let query = PageQuery::parse(query.as_deref());
+    let here = L::ROUTE.replace("{token}", &token);
+    let page = link_page(&state, here, query.lang.as_deref(), &link, &headers).await;
+    let (key, label, one_click) = L::BUTTON;
+    match link {
+        Checked::Theirs(..) => page.ask(StatusCode::OK, key, label, one_click),
+        Checked::Refused(status, key) => page.say(status, key),
+        Checked::Broken(error) => server_error(error),
+    }
 }
 
-/// RFC 8058 one-click: a POST whose form body (urlencoded or multipart, §3.1)
-/// holds the pair `List-Unsubscribe=One-Click` unsubscribes at once, without
-/// cookies or anti-forgery values — the signed link is the credential.
-pub(super) async fn unsubscribe(
+/// `POST`, from the page's form: acts when the link is the holder's and the
+/// form asks to, else says why not (or shows the button again).
+async fn post<L: Link>(
     State(state): State<WebState>,
     Path(token): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = form_fields(&headers, body, true).await;
-    let checked = check_unsubscribe(&state, &token).await;
+    let fields = form_fields(&headers, body, L::MULTIPART).await;
+    let checked = check::<L>(&state, &token).await;
     let lang = field(fields.as_deref(), "lang");
-    let page = link_page(&state, format!("/u/{token}"), lang, &checked, &headers).await;
+    let here = L::ROUTE.replace("{token}", &token);
+    let page = link_page(&state, here, lang, &checked, &headers).await;
     let link = match checked {
         Checked::Theirs(link, _) => link,
         Checked::Refused(status, key) => return page.say(status, key),
         Checked::Broken(error) => return server_error(error),
     };
-    let one_click = fields
-        .iter()
-        .flatten()
-        .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
-    if !one_click {
-        return page.ask(
-            StatusCode::BAD_REQUEST,
-            "web-unsubscribe",
-            "web-unsubscribe-button",
-            true,
-        );
+    if !L::asked(fields.as_deref()) {
+        // Not the page's form: show it again, with its button.
+        let (key, label, one_click) = L::BUTTON;
+        return page.ask(StatusCode::BAD_REQUEST, key, label, one_click);
     }
-    match state
-        .app
-        .store
-        .unsubscribe(link.subscriber_id, now_millis(), None)
-        .await
-    {
-        Ok(changed) => {
-            if changed {
-                tracing::info!(
-                    subscriber_id = link.subscriber_id,
-                    campaign_id = link.campaign_id,
-                    "unsubscribed"
-                );
-            }
-            page.say(StatusCode::OK, "web-unsubscribed")
-        }
-        Err(error) => server_error(error),
-    }
+    link.act(&state, page).await
 }
 
 #[cfg(test)]

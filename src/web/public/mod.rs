@@ -49,14 +49,7 @@ pub(super) fn routes() -> Router<WebState> {
             "/subscribe",
             get(subscribe::subscribe_form).post(subscribe::subscribe),
         )
-        .route(
-            "/confirm/{token}",
-            get(links::confirm_page).post(links::confirm),
-        )
-        .route(
-            "/u/{token}",
-            get(links::unsubscribe_page).post(links::unsubscribe),
-        )
+        .merge(links::routes())
 }
 
 /// What every public page shows around its content.

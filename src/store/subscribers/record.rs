@@ -3,8 +3,9 @@
 use crate::domain::{Actor, AuditAction, AuditEntry, Detail, Subject, SubscriberStatus};
 use crate::unsubscribe::LinkKey;
 
-use super::audit::audit_in;
-use super::{Millis, NewSubscriber, Store, StoreError, on_pool};
+use super::{NewSubscriber, memberships_in};
+use crate::store::audit::audit_in;
+use crate::store::{Millis, Store, StoreError, on_pool};
 
 /// Where an address stands, as the public sign-up needs to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,17 +64,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(id) = id {
-                for list_id in list_ids {
-                    sqlx::query(
-                        "INSERT INTO memberships (list_id, subscriber_id, created_at) VALUES ($1, $2, $3) \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(list_id)
-                    .bind(id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                memberships_in!(tx, list_ids.iter().map(|&list_id| (list_id, id)), now);
                 let detail = Detail::default()
                     .word("status", status.as_str())
                     .count("lists", list_ids.len() as i64);
@@ -310,17 +301,7 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                     if status == "confirmed" {
-                        if let Some(list_id) = list_id {
-                            sqlx::query(
-                                "INSERT INTO memberships (list_id, subscriber_id, created_at) \
-                                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                            )
-                            .bind(list_id)
-                            .bind(id)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
+                        memberships_in!(tx, list_id.map(|list_id| (list_id, id)), now);
                         ConfirmOutcome::Confirmed
                     } else {
                         ConfirmOutcome::Stale
