@@ -49,7 +49,8 @@ struct LogWriter;
 
 impl Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let _ = std::io::stderr().write_all(buf);
+        // Above the progress bars, when a terminal shows some, not through them.
+        let _ = willay::cli::above_bars(|| std::io::stderr().write_all(buf));
         Ok(buf.len())
     }
 

@@ -37,6 +37,13 @@ pub(super) enum CampaignsCommand {
         /// Campaign id.
         id: i64,
     },
+    /// Follow a campaign until it is done or cancelled: a live bar on a
+    /// terminal (sent, failed, pending, rate, time left), else a line now,
+    /// every half minute and at the end.
+    Watch {
+        /// Campaign id.
+        id: i64,
+    },
     /// Schedule a draft campaign (now, or --at a time).
     Schedule {
         /// Campaign id.
@@ -191,6 +198,10 @@ pub(super) async fn run<R>(app: &App<R>, command: CampaignsCommand) -> anyhow::R
                 counts.failed,
                 counts.skipped
             )?;
+            return Ok(());
+        }
+        CampaignsCommand::Watch { id } => {
+            super::progress::watch(&app.store, id, super::shutdown_on_signal()).await?;
             return Ok(());
         }
         CampaignsCommand::Retry { id, reason } => {

@@ -35,6 +35,7 @@ mod dkim;
 mod locales;
 mod parse;
 mod previews;
+mod progress;
 mod reach;
 mod serve;
 mod staff;
@@ -43,6 +44,8 @@ mod tokens;
 mod worker;
 
 use std::path::PathBuf;
+
+pub use progress::above_bars;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};

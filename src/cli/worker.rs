@@ -43,7 +43,14 @@ pub(super) async fn run(app: &App, args: WorkerCommand) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let board_stop = tokio_util::sync::CancellationToken::new();
+    let board = tokio::spawn(super::progress::follow_worker(
+        app.store.clone(),
+        board_stop.clone(),
+    ));
     let report = worker.run(shutdown).await;
+    board_stop.cancel();
+    let _ = board.await;
     if let Some((server, stop)) = metrics {
         // With --until-idle the worker ends on its own; the scrape endpoint goes with it.
         stop.cancel();

@@ -17,6 +17,7 @@ mod logs;
 mod mail_trust;
 mod pipeline;
 mod poison;
+mod progress;
 mod prometheus;
 mod relay_policy;
 mod scale_out;
