@@ -85,12 +85,7 @@ pub struct Settings {
     pub locales: PathBuf,
 
     /// The `From` of every message.
-    #[arg(
-        long,
-        env = "WILLAY_FROM",
-        default_value = DEFAULT_FROM,
-        global = true
-    )]
+    #[arg(long, env = "WILLAY_FROM", default_value = DEFAULT_FROM, global = true)]
     pub from: String,
 
     /// Where `mailto:` unsubscribe requests go (default: the From address).
@@ -98,12 +93,7 @@ pub struct Settings {
     pub unsubscribe_mailto: Option<String>,
 
     /// Public base URL of `willay serve`, used in unsubscribe links.
-    #[arg(
-        long,
-        env = "WILLAY_PUBLIC_URL",
-        default_value = DEFAULT_PUBLIC_URL,
-        global = true
-    )]
+    #[arg(long, env = "WILLAY_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, global = true)]
     pub public_url: url::Url,
 
     /// The organisation's postal address, shown in every footer (anti-spam laws ask for it).
