@@ -130,6 +130,14 @@ fn label(campaign: &Campaign) -> String {
     format!("campaign {} «{name}»", campaign.id)
 }
 
+/// Adds this moment to the campaign's pace (its first moment starts it).
+fn observe<'a>(paces: &'a mut BTreeMap<i64, Pace>, standing: &Standing, now: Instant) -> &'a Pace {
+    paces
+        .entry(standing.campaign.id)
+        .and_modify(|p| p.update(now, standing.settled()))
+        .or_insert_with(|| Pace::new(now, standing.settled()))
+}
+
 /// Where progress goes: bars on the terminal, or plain lines.
 pub(super) enum Board {
     /// A bar per campaign on stderr.
@@ -174,10 +182,7 @@ impl Board {
             Board::Bars { bars, shown, paces } => {
                 for standing in standings {
                     let id = standing.campaign.id;
-                    let pace = paces
-                        .entry(id)
-                        .and_modify(|p| p.update(now, standing.settled()))
-                        .or_insert_with(|| Pace::new(now, standing.settled()));
+                    let pace = observe(paces, standing, now);
                     let bar = shown.entry(id).or_insert_with(|| {
                         let bar = bars.add(ProgressBar::new(0));
                         bar.set_style(
@@ -207,10 +212,7 @@ impl Board {
                 emit,
             } => {
                 for standing in standings {
-                    paces
-                        .entry(standing.campaign.id)
-                        .and_modify(|p| p.update(now, standing.settled()))
-                        .or_insert_with(|| Pace::new(now, standing.settled()));
+                    observe(paces, standing, now);
                 }
                 let due = at.is_none_or(|at| now.duration_since(at) >= LINE_EVERY);
                 if !(due || last) {
@@ -383,6 +385,32 @@ mod tests {
             label(&standing(CampaignStatus::Running, 0, 0).campaign),
             "campaign 7 «Ica?[2J»"
         );
+    }
+
+    #[test]
+    fn off_a_terminal_a_line_is_written_at_once_every_half_minute_and_at_the_end() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static WRITTEN: AtomicUsize = AtomicUsize::new(0);
+        let mut board = Board::Lines {
+            paces: BTreeMap::new(),
+            last: None,
+            emit: |_, _| {
+                WRITTEN.fetch_add(1, Ordering::SeqCst);
+            },
+        };
+        let start = Instant::now();
+        let standings = [standing(CampaignStatus::Running, 1, 9)];
+        for (after, last, written) in [
+            (0, false, 1),
+            (1, false, 1),
+            (29, false, 1),
+            (30, false, 2),
+            (31, false, 2),
+            (32, true, 3),
+        ] {
+            board.show(&standings, start + Duration::from_secs(after), last);
+            assert_eq!(WRITTEN.load(Ordering::SeqCst), written, "after {after}s");
+        }
     }
 
     #[test]
